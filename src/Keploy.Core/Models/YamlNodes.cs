@@ -1,0 +1,77 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Keploy.Core.Models;
+
+/// <summary>Small null-tolerant helpers over YamlDotNet's representation model, used by every protocol's typed view.</summary>
+public static class YamlNodes
+{
+    /// <summary>The child of <paramref name="map"/> at <paramref name="key"/> (exact key), or null.</summary>
+    public static YamlNode? Get(YamlMappingNode? map, string key)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        return map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? node) ? node : null;
+    }
+
+    /// <summary>The child mapping at <paramref name="key"/>, or null when absent or not a mapping.</summary>
+    public static YamlMappingNode? GetMapping(YamlMappingNode? map, string key) => Get(map, key) as YamlMappingNode;
+
+    /// <summary>The child sequence at <paramref name="key"/>, or null when absent or not a sequence.</summary>
+    public static YamlSequenceNode? GetSequence(YamlMappingNode? map, string key) => Get(map, key) as YamlSequenceNode;
+
+    /// <summary>The scalar text at <paramref name="key"/>, or null (also null for YAML <c>null</c>/<c>~</c> written plain).</summary>
+    public static string? GetString(YamlMappingNode? map, string key)
+    {
+        if (Get(map, key) is not YamlScalarNode scalar)
+        {
+            return null;
+        }
+
+        return IsNull(scalar) ? null : scalar.Value;
+    }
+
+    /// <summary>The scalar text at a key compared case-insensitively (Keploy's timestamp keys come in three spellings).</summary>
+    public static string? GetStringIgnoreCase(YamlMappingNode? map, string key)
+    {
+        if (map is null)
+        {
+            return null;
+        }
+
+        foreach (KeyValuePair<YamlNode, YamlNode> pair in map.Children)
+        {
+            if (pair.Key is YamlScalarNode k && string.Equals(k.Value, key, StringComparison.OrdinalIgnoreCase) && pair.Value is YamlScalarNode v)
+            {
+                return IsNull(v) ? null : v.Value;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The integer at <paramref name="key"/>, or <paramref name="fallback"/> when absent or not an integer.</summary>
+    public static long GetInt64(YamlMappingNode? map, string key, long fallback = 0)
+    {
+        string? text = GetString(map, key);
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) ? value : fallback;
+    }
+
+    /// <summary>True when the scalar is YAML null written plain (<c>null</c>, <c>~</c>, or empty).</summary>
+    public static bool IsNull(YamlScalarNode scalar)
+    {
+        return scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && (scalar.Value is null or "" or "~" or "null" or "Null" or "NULL");
+    }
+
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, replacing an existing entry in place (keeps key order).</summary>
+    public static void Set(YamlMappingNode map, string key, YamlNode value)
+    {
+        map.Children[new YamlScalarNode(key)] = value;
+    }
+
+    /// <summary>A plain scalar for an integer.</summary>
+    public static YamlScalarNode Int(long value) => new(value.ToString(CultureInfo.InvariantCulture));
+}
