@@ -40,6 +40,11 @@ internal static class RecordCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
 
         RecordSession session = new(options, ProtocolRegistry.All(), line => console.Info(line));
         session.TestCaseRecorded += (testCase, request, response) =>

@@ -32,6 +32,11 @@ internal static class TestCommand
             ctx.Cancel = true;
             stop.Cancel();
         });
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
 
         TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
         foreach (TestSetResult set in run.Sets)
