@@ -38,6 +38,7 @@ internal static class TestCommand
             stop.Cancel();
         });
 
+        System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
         TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
         foreach (TestSetResult set in run.Sets)
         {
@@ -46,14 +47,11 @@ internal static class TestCommand
                 console.Error($"{set.TestSetId}: {set.Status}: {set.Error}");
             }
 
-            console.Raw(SummaryPrinter.TestSet(set, console.Ansi));
+            console.Raw(SummaryPrinter.TestSetSummary(set, console.Ansi));
         }
 
-        console.Raw(SummaryPrinter.Complete(run.Sets, console.Ansi));
         console.Info($"reports written to {run.ReportDirectory}");
-        int passed = run.Sets.Sum(s => s.Passed);
-        int failed = run.Sets.Sum(s => s.Failed) + run.Sets.Count(s => s.Status != TestSetStatus.Passed && s.Tests.Count == 0);
-        console.Raw($"{passed} passed, {failed} failed");
+        console.Raw(SummaryPrinter.CompleteSummary(run.Sets, total.Elapsed, console.Ansi));
         return run.Passed ? (int)ExitCode.Success : (int)ExitCode.Failure;
     }
 

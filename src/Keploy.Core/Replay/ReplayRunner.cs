@@ -78,7 +78,7 @@ public sealed class ReplayRunner
 
             TestSetResult result = await RunTestSetAsync(set, null, observer, cancellationToken).ConfigureAwait(false);
             results.Add(result);
-            store.WriteReport(runId, set, TestReportBuilder.Build(result, store.TestSetDirectory(set)));
+            store.WriteReport(runId, set, TestReportBuilder.Build(result, store.TestSetDirectory(set), DateTimeOffset.Now));
         }
 
         return new TestRunResult(runId, store.ReportDirectory(runId), results);
@@ -151,6 +151,13 @@ public sealed class ReplayRunner
             {
                 result.Status = app is { HasExited: true } ? TestSetStatus.AppHalted : TestSetStatus.AppFault;
                 result.Error = notReady + appLog.Tail();
+                DateTimeOffset now = DateTimeOffset.Now;
+                foreach ((TestCase test, _) in plan)
+                {
+                    // Not run is not passed: every selected test counts as failed, with the reason.
+                    result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + notReady });
+                }
+
                 return result;
             }
 
@@ -269,7 +276,7 @@ public sealed class ReplayRunner
 
         if (result.Actual is not null)
         {
-            NoiseRules noise = NoiseRules.Create(view.Noise, _options.GlobalNoise, testSetId);
+            NoiseRules noise = NoiseRules.Create(view.Noise, _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
             ComparisonResult comparison = HttpResponseComparer.Compare(view.Response, result.Actual, noise, new CompareOptions
             {
                 IgnoreOrdering = _options.IgnoreOrdering,
@@ -279,14 +286,14 @@ public sealed class ReplayRunner
             if (!comparison.Passed)
             {
                 passed = false;
-                messages.Add(DiffRenderer.Render(test.Name, comparison, ansi: false));
+                messages.Add(DiffRenderer.RenderFailure(test.Name, comparison, ansi: false));
             }
         }
 
         if (result.Misses.Count > 0)
         {
             passed = false;
-            messages.Add(DiffRenderer.RenderMisses(result.Misses));
+            messages.Add(DiffRenderer.RenderMockMisses(result.Misses));
         }
 
         result.Status = passed ? TestStatus.Passed : TestStatus.Failed;
