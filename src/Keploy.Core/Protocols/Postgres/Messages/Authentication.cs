@@ -13,6 +13,6 @@ internal abstract record Authentication(int Code) : PgMessage
     public const int SaslContinueCode = 11;
     public const int SaslFinalCode = 12;
 
-    /// <summary>True when the server now waits for the client (every code except Ok).</summary>
-    public bool AwaitsClient => Code != OkCode;
+    /// <summary>True when the server now waits for the client (every code except Ok and SASLFinal, which AuthenticationOk follows at once).</summary>
+    public bool AwaitsClient => Code is not (OkCode or SaslFinalCode);
 }
