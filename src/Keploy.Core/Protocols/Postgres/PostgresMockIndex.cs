@@ -46,7 +46,7 @@ internal sealed class PostgresMockIndex
                 IndexDescribes(recorded, statements);
                 Handshakes.Add(recorded);
             }
-            catch (Exception ex) when (ex is PgProtocolException or FormatException or InvalidCastException)
+            catch (Exception ex) when (ex is PgProtocolException or FormatException or InvalidCastException or InvalidOperationException or OverflowException)
             {
                 log($"mock {mock.Name}{(mock.Location is null ? "" : " at " + mock.Location)}: unreadable Postgres mock, skipped: {ex.Message}");
             }

@@ -179,7 +179,7 @@ internal static class PostgresMockReader
             {
                 values.Add(null);
             }
-            else if (s.Tag.Value == "tag:yaml.org,2002:binary")
+            else if (!s.Tag.IsEmpty && !s.Tag.IsNonSpecific && s.Tag.Value == "tag:yaml.org,2002:binary")
             {
                 values.Add(Convert.FromBase64String(s.Value ?? ""));
             }
