@@ -1,0 +1,305 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Keploy.Core.Proxy;
+using Keploy.Core.Protocols.Postgres.Messages;
+
+namespace Keploy.Core.Protocols.Postgres;
+
+/// <summary>
+/// Record mode for one connection: relays both directions byte-exact (complete messages are forwarded as soon as they are read),
+/// answers SSLRequest/GSSENCRequest with 'N' itself, and turns each request bundle (frontend messages up to and including Sync,
+/// Query, the startup or a password message) plus the backend messages up to ReadyForQuery (or an authentication request that
+/// waits for the client) into one mock. Malformed traffic closes the connection with one logged line; mocks already recorded stay.
+/// </summary>
+internal sealed class PostgresRecorder
+{
+    private readonly ProxyConnection _connection;
+    private readonly object _gate = new();
+    private readonly List<(PgFrame Frame, DateTimeOffset Time)> _pending = new();
+    private volatile int _lastAuthCode = -1;
+    private volatile bool _startupDone;
+    private int _authCodeForPending = -1;
+
+    public PostgresRecorder(ProxyConnection connection)
+    {
+        _connection = connection;
+    }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        PipeReader client = _connection.Client.Input;
+        PipeWriter clientOut = _connection.Client.Output;
+
+        // Startup phase: SSLRequest/GSSENCRequest answered here until a StartupMessage or CancelRequest arrives.
+        PgFrame first;
+        while (true)
+        {
+            PgFrame? f = await ReadFrameAsync(client, untyped: true, cancellationToken).ConfigureAwait(false);
+            if (f is null)
+            {
+                return;
+            }
+
+            PgMessage msg = PgMessageDecoder.DecodeFrontend(f.Value);
+            if (msg is SslRequest or GssEncRequest)
+            {
+                DateTimeOffset t = DateTimeOffset.UtcNow;
+                await clientOut.WriteAsync(new[] { (byte)'N' }, cancellationToken).ConfigureAwait(false);
+                Record(new PgExchange(_connection.Id, new[] { f.Value }, Array.Empty<PgFrame>(), t, DateTimeOffset.UtcNow, true, -1), refusal: true);
+                ReadResult peek = await client.ReadAsync(cancellationToken).ConfigureAwait(false);
+                client.AdvanceTo(peek.Buffer.Start, peek.Buffer.Start);
+                if (peek.Buffer.IsEmpty && peek.IsCompleted)
+                {
+                    _connection.Log($"client closed after its {msg.Name} was refused with 'N': it probably requires encryption (sslmode=require/gssencmode=require); use sslmode=prefer or disable when recording");
+                    return;
+                }
+
+                continue;
+            }
+
+            first = f.Value;
+            break;
+        }
+
+        IDuplexPipe upstream = await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
+        using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            lock (_gate)
+            {
+                _pending.Add((first, DateTimeOffset.UtcNow));
+            }
+
+            await upstream.Output.WriteAsync(first.Raw, cancellationToken).ConfigureAwait(false);
+            if (PgMessageDecoder.DecodeFrontend(first) is CancelRequest)
+            {
+                _connection.Log("CancelRequest relayed to the server (not recorded)");
+                lock (_gate)
+                {
+                    _pending.Clear();
+                }
+            }
+
+            Task up = PumpAsync(client, upstream.Output, frontend: true, both);
+            Task down = PumpAsync(upstream.Input, clientOut, frontend: false, both);
+            await Task.WhenAll(up, down).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (upstream is IAsyncDisposable d)
+            {
+                await d.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PumpAsync(PipeReader from, PipeWriter to, bool frontend, CancellationTokenSource both)
+    {
+        CancellationToken ct = both.Token;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await from.ReadAsync(ct).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                ReadOnlySequence<byte> start = buffer;
+                DateTimeOffset now = DateTimeOffset.UtcNow;
+                while (PgFrameReader.TryRead(ref buffer, untyped: false, frontend, out PgFrame frame))
+                {
+                    if (frontend)
+                    {
+                        OnFrontend(frame, now);
+                    }
+                    else
+                    {
+                        OnBackend(frame, now);
+                    }
+                }
+
+                ReadOnlySequence<byte> complete = start.Slice(0, buffer.Start);
+                foreach (ReadOnlyMemory<byte> segment in complete)
+                {
+                    to.Write(segment.Span);
+                }
+
+                if (!complete.IsEmpty)
+                {
+                    FlushResult flushed = await to.FlushAsync(ct).ConfigureAwait(false);
+                    if (flushed.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+
+                from.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        _connection.Log($"{(frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(buffer.First.Span[0], frontend)} ({buffer.Length} byte(s) of a truncated message)");
+                        both.Cancel();
+                    }
+
+                    break;
+                }
+            }
+        }
+        catch (PgProtocolException ex)
+        {
+            _connection.Log($"closing: malformed {(frontend ? "frontend" : "backend")} traffic: {ex.Message}");
+            both.Cancel();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            both.Cancel();
+        }
+        finally
+        {
+            await to.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void OnFrontend(PgFrame frame, DateTimeOffset now)
+    {
+        // Decoding validates the body; a malformed message throws and closes the connection.
+        PgMessageDecoder.DecodeFrontend(frame, _lastAuthCode);
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                _authCodeForPending = _lastAuthCode;
+            }
+
+            _pending.Add((frame, now));
+        }
+    }
+
+    private readonly List<PgFrame> _responses = new();
+
+    private void OnBackend(PgFrame frame, DateTimeOffset now)
+    {
+        PgMessage msg = PgMessageDecoder.DecodeBackend(frame);
+        _responses.Add(frame);
+        bool boundary = false;
+        if (msg is Authentication a)
+        {
+            _lastAuthCode = a.Code;
+            boundary = a.AwaitsClient;
+        }
+        else if (msg is ReadyForQuery)
+        {
+            boundary = true;
+        }
+
+        if (!boundary)
+        {
+            return;
+        }
+
+        List<PgFrame> requests = new();
+        DateTimeOffset reqTime = now;
+        int authBefore;
+        lock (_gate)
+        {
+            authBefore = _authCodeForPending;
+            bool copyIn = _responses.Any(r => r.Type is (byte)'G' or (byte)'W');
+            int take = 0;
+            bool sawCopyEnd = false;
+            for (; take < _pending.Count; take++)
+            {
+                byte t = _pending[take].Frame.Type;
+                if (copyIn && !sawCopyEnd)
+                {
+                    if (t is (byte)'c' or (byte)'f')
+                    {
+                        sawCopyEnd = true;
+                    }
+
+                    continue;
+                }
+
+                if (t is 0 or (byte)'S' or (byte)'Q' or (byte)'p' or (byte)'F')
+                {
+                    if (!copyIn || sawCopyEnd || t != (byte)'Q')
+                    {
+                        take++;
+                        break;
+                    }
+                }
+            }
+
+            take = Math.Min(take, _pending.Count);
+            if (take > 0)
+            {
+                reqTime = _pending[0].Time;
+            }
+
+            requests.AddRange(_pending.Take(take).Select(p => p.Frame));
+            _pending.RemoveRange(0, take);
+            _authCodeForPending = _lastAuthCode;
+        }
+
+        PgExchange x = new(_connection.Id, requests, _responses.ToArray(), reqTime, now, !_startupDone, authBefore);
+        _responses.Clear();
+        if (msg is ReadyForQuery)
+        {
+            _startupDone = true;
+        }
+
+        Record(x, refusal: false);
+    }
+
+    private void Record(PgExchange x, bool refusal)
+    {
+        if (_connection.Recorder is null)
+        {
+            return;
+        }
+
+        if (refusal)
+        {
+            x = x with { Responses = Array.Empty<PgFrame>() };
+        }
+
+        var mock = PostgresMockWriter.Build(x);
+        if (refusal)
+        {
+            // The one-byte 'N' answer is not a framed message; write it as Keploy does (payload Tg==).
+            YamlDotNet.RepresentationModel.YamlSequenceNode responses = (YamlDotNet.RepresentationModel.YamlSequenceNode)mock.Spec.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("postgresresponses")];
+            responses.Children.Clear();
+            responses.Add(new YamlDotNet.RepresentationModel.YamlMappingNode { { "payload", "Tg==" }, { "auth_type", "0" } });
+        }
+
+        _connection.Recorder.Record(mock);
+    }
+
+    private static async Task<PgFrame?> ReadFrameAsync(PipeReader reader, bool untyped, CancellationToken ct)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (PgFrameReader.TryRead(ref buffer, untyped, frontend: true, out PgFrame frame))
+            {
+                reader.AdvanceTo(buffer.Start);
+                return frame;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (!buffer.IsEmpty)
+                {
+                    throw new PgProtocolException($"startup-phase message: truncated ({buffer.Length} byte(s) before the client closed)");
+                }
+
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

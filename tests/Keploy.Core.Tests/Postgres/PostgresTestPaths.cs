@@ -1,0 +1,35 @@
+namespace Keploy.Core.Tests.Postgres;
+
+internal static class PostgresTestPaths
+{
+    public static string RepoRoot
+    {
+        get
+        {
+            DirectoryInfo? d = new(AppContext.BaseDirectory);
+            while (d is not null && !File.Exists(Path.Combine(d.FullName, "Keploy.sln")))
+            {
+                d = d.Parent;
+            }
+
+            return d?.FullName ?? throw new InvalidOperationException("Keploy.sln not found above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static string Fixtures => Path.Combine(RepoRoot, "..", "shared", "keploy-fixtures");
+
+    /// <summary>The scripts/postgres.sh server (started by the test fixture when needed).</summary>
+    public const string ConnectionString = "Host=127.0.0.1;Port=55432;Username=keploy;Password=keploy;Database=keploy;Pooling=false";
+
+    public static void EnsureServer()
+    {
+        System.Diagnostics.ProcessStartInfo psi = new("bash", Path.Combine(RepoRoot, "scripts", "postgres.sh") + " start") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using System.Diagnostics.Process p = System.Diagnostics.Process.Start(psi)!;
+        string err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException("scripts/postgres.sh start failed: " + err);
+        }
+    }
+}
