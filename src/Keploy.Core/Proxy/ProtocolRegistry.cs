@@ -9,5 +9,6 @@ public static class ProtocolRegistry
     public static IReadOnlyList<IProtocolIntegration> All() => new IProtocolIntegration[]
     {
         new HttpIntegration(),
+        new Keploy.Core.Protocols.Postgres.PostgresIntegration(),
     };
 }
