@@ -57,18 +57,19 @@ public static partial class KeployYaml
     /// <exception cref="KeployFormatException">The YAML is malformed.</exception>
     public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName)
     {
-        var parser = new Parser(new Scanner(reader, skipComments: true));
-        Wrap(fileName, () => parser.Consume<StreamStart>());
+        var scanner = new Scanner(reader, skipComments: true);
+        var parser = new Parser(scanner);
+        Wrap(fileName, scanner, () => parser.Consume<StreamStart>());
         while (true)
         {
-            bool end = Wrap(fileName, () => parser.Accept<StreamEnd>(out _));
+            bool end = Wrap(fileName, scanner, () => parser.Accept<StreamEnd>(out _));
             if (end)
             {
                 yield break;
             }
 
             Mark start = parser.Current!.Start;
-            YamlNode? root = Wrap(fileName, () =>
+            YamlNode? root = Wrap(fileName, scanner, () =>
             {
                 var stream = new YamlStream();
                 stream.Load(new SingleDocumentParser(parser));
@@ -406,7 +407,7 @@ public static partial class KeployYaml
         throw new KeployFormatException(At(file, node.Start), $"'{key}' must be a scalar, found a {Describe(node)}");
     }
 
-    private static T Wrap<T>(string file, Func<T> action)
+    private static T Wrap<T>(string file, Scanner scanner, Func<T> action)
     {
         try
         {
@@ -415,6 +416,12 @@ public static partial class KeployYaml
         catch (YamlException ex)
         {
             throw new KeployFormatException(At(file, ex.Start), OneLine(ex), ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet 16 throws this from the scanner for some malformed input (for example an unclosed flow sequence
+            // followed by a dedent); the scanner's position is where it stopped.
+            throw new KeployFormatException(At(file, scanner.CurrentPosition), "malformed YAML: the parser could not continue here (check indentation and brackets)", ex);
         }
     }
 
