@@ -10,7 +10,7 @@ namespace Keploy.Core.Config;
 /// <summary>
 /// keploy.yml (Keploy <c>config/config.go</c>, defaults <c>config/default.go</c>; docs/keploy-reference.md §2). Properties carry
 /// Keploy's defaults. Keys not modelled here are kept in <see cref="Raw"/> and written back by <see cref="GenerateYaml"/>.
-/// Precedence (applied by the CLI): flags &gt; <c>KEPLOY_*</c> environment (<see cref="ApplyEnvironment"/>) &gt; keploy.yml &gt; defaults.
+/// Precedence (applied by the CLI): flags &gt; <c>KEPLOY_*</c> environment (<see cref="ApplyEnvironment(IReadOnlyDictionary{string, string?})"/>) &gt; keploy.yml &gt; defaults.
 /// </summary>
 public sealed class KeployConfig
 {

@@ -120,3 +120,13 @@ public class KeployYamlErrorAndStyleTests
         Assert.Equal(bytes, KeployYaml.GetBytes(back));
     }
 }
+
+public class YamlNodesContractTests
+{
+    [Fact]
+    public void YamlNodesInt_IsWrittenAsANumber_WhileAStringOfDigitsIsQuoted()
+    {
+        var map = new YamlDotNet.RepresentationModel.YamlMappingNode { { "status_code", Keploy.Core.Models.YamlNodes.Int(200) }, { "Content-Length", Keploy.Core.Storage.KeployYaml.Str("29") } };
+        Assert.Equal("status_code: 200\nContent-Length: \"29\"\n", Keploy.Core.Storage.KeployYamlWriter.ToText(map, 4));
+    }
+}
