@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Keploy.Core.Config;
 using Keploy.Core.Replay;
 
@@ -7,8 +6,8 @@ namespace Keploy.Tool;
 
 /// <summary>
 /// The settings of one command after Keploy's precedence (<c>PreProcessFlags</c>): flags, then <c>KEPLOY_*</c> environment
-/// variables, then <c>&lt;config-path&gt;/keploy.yml</c>, then defaults. Environment names are the keploy.yml key in upper snake
-/// case with <c>KEPLOY_</c> in front (<c>proxyPort</c> → <c>KEPLOY_PROXY_PORT</c>, <c>test.delay</c> → <c>KEPLOY_TEST_DELAY</c>).
+/// variables (<see cref="KeployConfig.ApplyEnvironment()"/>: the keploy.yml key in upper snake case, <c>KEPLOY_PROXY_PORT</c>,
+/// <c>KEPLOY_TEST_DELAY</c>), then <c>&lt;config-path&gt;/keploy.yml</c>, then defaults.
 /// Throws <see cref="Keploy.Core.Models.KeployFormatException"/> (file:line:column) for a malformed keploy.yml and
 /// <see cref="FormatException"/> for a malformed flag or variable.
 /// </summary>
@@ -50,22 +49,20 @@ internal sealed class Settings
 
     public static Settings Resolve(ParseResult parse, bool isTest)
     {
-        string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? Env("CONFIG_PATH") ?? ".";
+        string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? ".";
         string configFile = System.IO.Path.Combine(configDir, "keploy.yml");
         KeployConfig config = File.Exists(configFile) ? KeployConfig.Load(configFile) : new KeployConfig();
+        config.ApplyEnvironment();
 
-        bool debug = parse.GetValue(CommandLineOptions.Debug) || Bool("DEBUG") == true || config.Debug;
-        bool disableAnsi = parse.GetValue(CommandLineOptions.DisableAnsi) || Bool("DISABLE_ANSI") == true || config.DisableANSI;
+        bool debug = parse.GetValue(CommandLineOptions.Debug) || config.Debug;
+        bool disableAnsi = parse.GetValue(CommandLineOptions.DisableAnsi) || config.DisableAnsi;
         ToolConsole console = new(ansi: !disableAnsi && ToolConsole.DefaultAnsi(), debug: debug);
 
-        string path = parse.GetValue(CommandLineOptions.Path) ?? Env("PATH_") ?? NonEmpty(config.Path) ?? ".";
         List<int> passThrough = CommandLineOptions.IsGiven(parse, CommandLineOptions.PassThroughPorts)
             ? CommandLineOptions.ParsePorts(CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.PassThroughPorts)), "--pass-through-ports")
-            : Env("PASS_THROUGH_PORTS") is string envPorts
-                ? CommandLineOptions.ParsePorts(CommandLineOptions.SplitList(new[] { envPorts }), "KEPLOY_PASS_THROUGH_PORTS")
-                : config.BypassRules.Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path)).Select(r => r.Port).ToList();
+            : config.BypassRules.Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path)).Select(r => r.Port).ToList();
 
-        string? recordTimerText = parse.GetValue(CommandLineOptions.RecordTimer) ?? Env("RECORD_RECORD_TIMER");
+        string? recordTimerText = parse.GetValue(CommandLineOptions.RecordTimer);
         TimeSpan? recordTimer = recordTimerText is not null
             ? CommandLineOptions.ParseDuration(recordTimerText, "--record-timer")
             : config.Record.RecordTimer;
@@ -76,28 +73,28 @@ internal sealed class Settings
 
         List<string> testSets = CommandLineOptions.IsGiven(parse, CommandLineOptions.TestSets)
             ? CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.TestSets))
-            : Env("TEST_SETS") is string envSets ? CommandLineOptions.SplitList(new[] { envSets }) : config.Test.SelectedTests.Keys.ToList();
+            : config.Test.SelectedTests.Keys.ToList();
 
         return new Settings
         {
             Console = console,
-            Path = path,
-            Command = parse.GetValue(CommandLineOptions.Command) ?? Env("COMMAND") ?? NonEmpty(config.Command),
-            ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? Int("PROXY_PORT") ?? (config.ProxyPort > 0 ? config.ProxyPort : 16789),
+            Path = parse.GetValue(CommandLineOptions.Path) ?? NonEmpty(config.Path) ?? ".",
+            Command = parse.GetValue(CommandLineOptions.Command) ?? NonEmpty(config.Command),
+            ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? config.ProxyPort,
             PassThroughPorts = passThrough,
             RecordTimer = recordTimer,
-            Delay = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.Delay) ?? Int("TEST_DELAY") ?? config.Test.Delay),
-            HealthUrl = parse.GetValue(CommandLineOptions.HealthUrl) ?? Env("TEST_HEALTH_URL") ?? NonEmpty(config.Test.HealthUrl),
+            Delay = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.Delay) ?? config.Test.Delay),
+            HealthUrl = parse.GetValue(CommandLineOptions.HealthUrl) ?? NonEmpty(config.Test.HealthUrl),
             HealthPollTimeout = parse.GetValue(CommandLineOptions.HealthPollTimeout) is string hpt
                 ? CommandLineOptions.ParseDuration(hpt, "--health-poll-timeout")
                 : config.Test.HealthPollTimeout,
-            ApiTimeout = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.ApiTimeout) ?? Int("TEST_API_TIMEOUT") ?? config.Test.ApiTimeout),
+            ApiTimeout = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.ApiTimeout) ?? config.Test.ApiTimeout),
             TestSets = testSets,
-            Host = parse.GetValue(CommandLineOptions.Host) ?? Env("TEST_HOST"),
-            Port = parse.GetValue(CommandLineOptions.Port) ?? Int("TEST_PORT") ?? config.Test.Port,
-            IgnoreOrdering = parse.GetValue(CommandLineOptions.IgnoreOrdering) ?? Bool("TEST_IGNORE_ORDERING") ?? config.Test.IgnoreOrdering,
-            CompareAll = parse.GetValue(CommandLineOptions.CompareAll) ?? Bool("TEST_COMPARE_ALL") ?? config.Test.CompareAll,
-            DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? Bool("TEST_DISABLE_AUTO_HEADER_NOISE") ?? config.Test.DisableAutoHeaderNoise,
+            Host = parse.GetValue(CommandLineOptions.Host),
+            Port = parse.GetValue(CommandLineOptions.Port) ?? config.Test.Port,
+            IgnoreOrdering = parse.GetValue(CommandLineOptions.IgnoreOrdering) ?? config.Test.IgnoreOrdering,
+            CompareAll = parse.GetValue(CommandLineOptions.CompareAll) ?? config.Test.CompareAll,
+            DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
         };
     }
@@ -121,25 +118,4 @@ internal sealed class Settings
     };
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
-
-    private static string? Env(string name) => NonEmpty(Environment.GetEnvironmentVariable("KEPLOY_" + name.TrimEnd('_')));
-
-    private static int? Int(string name)
-    {
-        string? text = Env(name);
-        if (text is null)
-        {
-            return null;
-        }
-
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
-            ? value
-            : throw new FormatException($"KEPLOY_{name}: '{text}' is not a whole number");
-    }
-
-    private static bool? Bool(string name)
-    {
-        string? text = Env(name);
-        return text is null ? null : text is "1" or "true" or "True" or "TRUE";
-    }
 }

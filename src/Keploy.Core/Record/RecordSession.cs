@@ -53,7 +53,7 @@ public sealed class RecordSession
         string testSetId = store.CreateNextTestSet();
         _log($"recording into {Path.Combine(store.KeployDirectory, testSetId)}");
 
-        using MockWriter mockWriter = store.OpenMockWriter(testSetId);
+        using MockFileWriter mockWriter = store.OpenMockWriter(testSetId);
         CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter));
 
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions

@@ -67,7 +67,7 @@ public sealed class ReplayRunner
             sets = sets.Where(testSets.Contains).ToList();
         }
 
-        string runId = store.CreateNextTestRun();
+        string runDirectory = store.CreateNextTestRun();
         List<TestSetResult> results = new();
         foreach (string set in sets)
         {
@@ -78,10 +78,10 @@ public sealed class ReplayRunner
 
             TestSetResult result = await RunTestSetAsync(set, null, observer, cancellationToken).ConfigureAwait(false);
             results.Add(result);
-            store.WriteReport(runId, set, TestReportBuilder.Build(result, store.TestSetDirectory(set), DateTimeOffset.Now));
+            TestSetStore.WriteReport(runDirectory, set, TestReportBuilder.Build(result, store.TestSetDirectory(set), DateTimeOffset.Now));
         }
 
-        return new TestRunResult(runId, store.ReportDirectory(runId), results);
+        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results);
     }
 
     /// <summary>
