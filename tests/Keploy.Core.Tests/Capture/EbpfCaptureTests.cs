@@ -96,6 +96,62 @@ public sealed class EbpfCaptureTests
     }
 
     [Fact]
+    public void Start_RemovesStaleCgroupOfDeadRun()
+    {
+        // A pid that cannot be alive: above the kernel's pid_max limit (4194304).
+        string stale = Path.Combine(CgroupV2.FindMount()!, "keploy-4194399-1");
+        Directory.CreateDirectory(stale);
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        Assert.False(Directory.Exists(stale));
+        Assert.True(Directory.Exists(capture.CgroupPath));
+    }
+
+    [Fact]
+    public void LibbpfWarnings_AreCollected()
+    {
+        LibBpf.CaptureLibbpfLog();
+        LibBpf.ClearMessages();
+        IntPtr obj = LibBpf.ObjectOpenFile("/proc/self/status", IntPtr.Zero); // not an ELF file
+        Assert.Equal(IntPtr.Zero, obj);
+        Assert.Contains(LibBpf.RecentMessages(), line => line.StartsWith("libbpf:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RecordMode_MovesIPv6ListeningPort()
+    {
+        using TcpListener proxy = Listen(IPAddress.Loopback);
+        int wanted = FreePort();
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy), PassThroughPorts = [wanted + 1 > 65535 ? 1 : wanted + 1] });
+        var events = new BlockingCollection<ListenPortMoved>();
+        capture.ListenPortMoved += events.Add;
+        var (app, lines) = Run(capture,
+            $"python3 -c \"import socket; s=socket.socket(socket.AF_INET6); s.bind(('::1', {wanted})); s.listen(); print('bound=%d' % s.getsockname()[1])\"");
+        var (code, output) = await FinishAsync(app, lines);
+        Assert.Equal(0, code);
+        Assert.True(events.TryTake(out ListenPortMoved? moved, Bound));
+        Assert.Equal(AddressFamily.InterNetworkV6, moved!.Family);
+        Assert.Equal(wanted, moved.OriginalPort);
+        Assert.Contains($"bound={moved.NewPort}", output);
+        Assert.NotEqual(wanted, moved.NewPort);
+    }
+
+    [Fact]
+    public async Task RecordMode_PassThroughListeningPort_IsNotMoved()
+    {
+        using TcpListener proxy = Listen(IPAddress.Loopback);
+        int wanted = FreePort();
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy), PassThroughPorts = [wanted] });
+        var events = new BlockingCollection<ListenPortMoved>();
+        capture.ListenPortMoved += events.Add;
+        var (app, lines) = Run(capture,
+            $"python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1', {wanted})); s.listen(); print('bound=%d' % s.getsockname()[1])\"");
+        var (code, output) = await FinishAsync(app, lines);
+        Assert.Equal(0, code);
+        Assert.Contains($"bound={wanted}", output);
+        Assert.Empty(events);
+    }
+
+    [Fact]
     public async Task PassThroughPort_IsNotRedirected()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
@@ -141,6 +197,9 @@ public sealed class EbpfCaptureTests
         Assert.Equal(wanted, moved.OriginalPort);
         Assert.NotEqual(wanted, moved.NewPort);
         Assert.InRange(moved.NewPort, 1, 65535);
+
+        // The event comes from post_bind, i.e. before the app calls listen(): wait for the app to say it is listening.
+        Assert.True(SpinWait.SpinUntil(() => { lock (lines) { return lines.Contains($"bound={moved.NewPort}"); } }, Bound));
 
         using (var client = new TcpClient())
         {
@@ -190,18 +249,23 @@ public sealed class EbpfCaptureTests
     }
 
     [Fact]
-    public void Dispose_RemovesCgroup_AndDetachesPrograms()
+    public async Task Dispose_RemovesCgroup_AndDetachesPrograms()
     {
         string path;
         List<int> programIds;
+        AppProcess app;
         using (var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = FreePort() }))
         {
             path = capture.CgroupPath;
             programIds = AttachedProgramIds(path);
             Assert.Equal(9, programIds.Count);
+            (app, _) = Run(capture, "sleep 60");
+            Assert.True(SpinWait.SpinUntil(() => capture.CgroupProcesses.Contains(app.Pid), Bound));
         }
 
         Assert.False(Directory.Exists(path));
+        Assert.Equal(128 + 9, await app.Exited.WaitAsync(Bound)); // SIGKILLed with the cgroup
+        app.Dispose();
         Assert.All(programIds, id => Assert.DoesNotContain("keploy_", Bpftool("prog", "show", "id", id.ToString())));
     }
 
