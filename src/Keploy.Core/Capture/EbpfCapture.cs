@@ -59,7 +59,7 @@ public sealed class EbpfCapture : IDisposable
     /// through libbpf and attaches the egress programs (and in record mode the bind programs) to the cgroup.
     /// </summary>
     /// <exception cref="CaptureException">Something is missing or the kernel refused; the message is one sentence.</exception>
-    /// <exception cref="ArgumentException">Invalid ports in <paramref name="options"/>.</exception>
+    /// <exception cref="CaptureException">Also for invalid ports or addresses in <paramref name="options"/>.</exception>
     public static EbpfCapture Start(CaptureOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -196,25 +196,25 @@ public sealed class EbpfCapture : IDisposable
     {
         if (options.ProxyPort is <= 0 or > 65535)
         {
-            throw new ArgumentException($"ProxyPort {options.ProxyPort} is not a TCP port (1-65535).", nameof(options));
+            throw new CaptureException($"ProxyPort {options.ProxyPort} is not a TCP port (1-65535).");
         }
 
         if (options.PassThroughPorts.Count > CaptureOptions.MaxPassThroughPorts)
         {
-            throw new ArgumentException($"At most {CaptureOptions.MaxPassThroughPorts} pass-through ports are supported, got {options.PassThroughPorts.Count}.", nameof(options));
+            throw new CaptureException($"At most {CaptureOptions.MaxPassThroughPorts} pass-through ports are supported, got {options.PassThroughPorts.Count}.");
         }
 
         foreach (int port in options.PassThroughPorts)
         {
             if (port is <= 0 or > 65535)
             {
-                throw new ArgumentException($"Pass-through port {port} is not a TCP port (1-65535).", nameof(options));
+                throw new CaptureException($"Pass-through port {port} is not a TCP port (1-65535).");
             }
         }
 
         if (options.ProxyIPv4.AddressFamily != AddressFamily.InterNetwork || options.ProxyIPv6.AddressFamily != AddressFamily.InterNetworkV6)
         {
-            throw new ArgumentException("ProxyIPv4 must be an IPv4 address and ProxyIPv6 an IPv6 address.", nameof(options));
+            throw new CaptureException("ProxyIPv4 must be an IPv4 address and ProxyIPv6 an IPv6 address.");
         }
     }
 

@@ -107,6 +107,14 @@ public sealed class EbpfCaptureTests
     }
 
     [Fact]
+    public void Start_RejectsMoreThanTenPassThroughPorts_WithOneLineMessage()
+    {
+        var options = new CaptureOptions { Mode = CaptureMode.Test, PassThroughPorts = Enumerable.Range(1000, 11).ToList() };
+        var e = Assert.Throws<CaptureException>(() => EbpfCapture.Start(options));
+        Assert.Equal("At most 10 pass-through ports are supported, got 11.", e.Message);
+    }
+
+    [Fact]
     public void LibbpfWarnings_AreCollected()
     {
         LibBpf.CaptureLibbpfLog();
