@@ -33,30 +33,32 @@ internal static class HttpMessageReader
 
             HttpHead head;
             SequencePosition end;
+            bool complete;
             try
             {
-                if (!HttpHeadParser.TryParse(buffer, isRequest, out head, out end))
-                {
-                    if (result.IsCompleted || result.IsCanceled)
-                    {
-                        reader.AdvanceTo(buffer.Start, buffer.End);
-                        if (buffer.IsEmpty)
-                        {
-                            return null;
-                        }
-
-                        throw new HttpParseException(
-                            $"HTTP {(isRequest ? "request" : "response")} head: connection closed after {buffer.Length} bytes of an incomplete head");
-                    }
-
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
-                }
+                complete = HttpHeadParser.TryParse(buffer, isRequest, out head, out end);
             }
             catch (HttpParseException)
             {
                 reader.AdvanceTo(buffer.Start, buffer.Start);
                 throw;
+            }
+
+            if (!complete)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    if (buffer.IsEmpty)
+                    {
+                        return null;
+                    }
+
+                    throw new HttpParseException(
+                        $"HTTP {(isRequest ? "request" : "response")} head: connection closed after {buffer.Length} bytes of an incomplete head");
+                }
+
+                continue;
             }
 
             if (forward is not null)

@@ -11,8 +11,10 @@ internal static class HttpWire
 {
     /// <summary>Keploy's miss answer (<c>pkg/agent/proxy/integrations/http/decode.go</c>).</summary>
     public static readonly byte[] MissResponse = Encoding.ASCII.GetBytes(
-        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: 52\r\n\r\n"
-        + "keploy: no matching mock found for this HTTP request\n");
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nConnection: close\r\nContent-Length: " + MissBody.Length + "\r\n\r\n" + MissBody);
+
+    /// <summary>Body of Keploy's miss answer.</summary>
+    public const string MissBody = "keploy: no matching mock found for this HTTP request\n";
 
     /// <summary>The interim answer to <c>Expect: 100-continue</c>.</summary>
     public static readonly byte[] Continue = Encoding.ASCII.GetBytes("HTTP/1.1 100 Continue\r\n\r\n");
