@@ -301,7 +301,7 @@ public static class HttpSpec
             throw new KeployFormatException(at, $"{field} is not a scalar");
         }
 
-        if (scalar.Tag.Value is BinaryTag or "!!binary")
+        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is BinaryTag or "!!binary")
         {
             try
             {
