@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using Keploy.Core.Capture;
 using Keploy.Core.Proxy;

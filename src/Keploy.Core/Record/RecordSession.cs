@@ -140,7 +140,7 @@ public sealed class RecordSession
     private void WriteTestCase(TestSetStore store, string testSetId, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
         int n = Interlocked.Increment(ref _testCounter);
-        Dictionary<string, List<string>> noise = AutoNoise.Detect(response);
+        Dictionary<string, List<string>> noise = new(AutoNoise.Detect(response), StringComparer.Ordinal);
         TestCase testCase = HttpSpec.CreateTestCase($"test-{n}", request, response, noise, appPort);
         store.WriteTestCase(testSetId, testCase);
         TestCaseRecorded?.Invoke(testCase, request, response);

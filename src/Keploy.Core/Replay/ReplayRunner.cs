@@ -105,8 +105,8 @@ public sealed class ReplayRunner
         }
 
         List<Mock> mocks = store.ReadMocks(testSetId).ToList();
-        List<(TestCase Test, HttpTestView? View)> plan = tests
-            .Select(t => (t, t.Kind == "Http" ? HttpSpec.ReadTestCase(t) : null))
+        List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
+            .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
             .ToList();
         DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.Request.Timestamp).Min();
         MockPool pool = new(mocks, firstRequest);
@@ -161,7 +161,7 @@ public sealed class ReplayRunner
                 return result;
             }
 
-            foreach ((TestCase test, HttpTestView? view) in plan)
+            foreach ((TestCase test, HttpTestCaseSpec? view) in plan)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -235,7 +235,7 @@ public sealed class ReplayRunner
         };
     }
 
-    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestView view, MockPool pool, AppProcess? app, CancellationToken cancellationToken)
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, CancellationToken cancellationToken)
     {
         TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
         pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
