@@ -53,7 +53,7 @@ public sealed class SampleRecordReplayTests
     private static string KeployCommand()
     {
         // The test runs from tests/Keploy.EndToEnd.Tests/bin/<Configuration>/net10.0/.
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
         return $"dotnet {Repo($"src/Keploy.Tool/bin/{configuration}/net10.0/dotnet-keploy.dll")}";
     }
 

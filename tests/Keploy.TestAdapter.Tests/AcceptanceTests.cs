@@ -35,20 +35,20 @@ public sealed class AcceptanceTests(PackedAdapterFixture packed)
                 <TargetFramework>net10.0</TargetFramework>
                 <IsTestProject>true</IsTestProject>
                 <KeployAppCommand>python3 -m http.server {appPort} --bind 127.0.0.1</KeployAppCommand>
-                <KeployHealthUrl>http://127.0.0.1:{appPort}/hello.txt</KeployHealthUrl>
+                <KeployHealthUrl>http://127.0.0.1:{appPort}/hello.json</KeployHealthUrl>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Microsoft.NET.Test.Sdk" Version="18.0.1" />
                 <PackageReference Include="Keploy.TestAdapter" Version="{packed.Version}" />
-                <None Include="hello.txt" CopyToOutputDirectory="PreserveNewest" />
+                <None Include="hello.json" CopyToOutputDirectory="PreserveNewest" />
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(project, "hello.txt"), "hello");
-        string url = $"http://127.0.0.1:{appPort}/hello.txt";
-        AdapterTestPaths.WriteTestCase(project, "test-set-0", "test-1", name: "get-hello", url: url, body: "hello");
-        AdapterTestPaths.WriteTestCase(project, "test-set-0", "test-2", name: "get-hello-changed", url: url, body: "changed");
-        AdapterTestPaths.WriteTestCase(project, "test-set-1", "test-1", name: "get-hello-again", url: url, body: "hello");
+        File.WriteAllText(Path.Combine(project, "hello.json"), "{\"greeting\":\"hello\"}");
+        string url = $"http://127.0.0.1:{appPort}/hello.json";
+        AdapterTestPaths.WriteTestCase(project, "test-set-0", "test-1", name: "get-hello", url: url, body: "{\\\"greeting\\\":\\\"hello\\\"}");
+        AdapterTestPaths.WriteTestCase(project, "test-set-0", "test-2", name: "get-hello-changed", url: url, body: "{\\\"greeting\\\":\\\"changed\\\"}");
+        AdapterTestPaths.WriteTestCase(project, "test-set-1", "test-1", name: "get-hello-again", url: url, body: "{\\\"greeting\\\":\\\"hello\\\"}");
         return project;
     }
 
