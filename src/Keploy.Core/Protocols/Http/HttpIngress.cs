@@ -26,7 +26,21 @@ public static class HttpIngress
                 HttpRecordConversion.Request(parts.Request, parts.RequestBody, HttpRecordConversion.AbsoluteUrl(parts.Request), parts.FirstRequestByte),
                 HttpRecordConversion.Response(parts.Response, parts.ResponseBody, parts.LastResponseByte)),
             log,
-            ct).ConfigureAwait(false);
+            ct,
+            clientFinished: () =>
+            {
+                if (app is System.Net.Sockets.NetworkStream network)
+                {
+                    try
+                    {
+                        network.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+                    }
+                    catch (System.Net.Sockets.SocketException)
+                    {
+                        // Already closed.
+                    }
+                }
+            }).ConfigureAwait(false);
     }
 
     private sealed class StreamDuplexPipe(Stream stream) : IDuplexPipe

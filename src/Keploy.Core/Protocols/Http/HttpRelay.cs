@@ -44,12 +44,13 @@ internal static class HttpRelay
     /// Never throws on bad input (logs one line); cancellation ends it.
     /// </summary>
     public static async Task RunAsync(
-        IDuplexPipe client, IDuplexPipe upstream, Action<HttpExchangeParts> onExchange, Action<string> log, CancellationToken cancellationToken)
+        IDuplexPipe client, IDuplexPipe upstream, Action<HttpExchangeParts> onExchange, Action<string> log, CancellationToken cancellationToken,
+        Action? clientFinished = null)
     {
         using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Channel<Pending> pending = Channel.CreateUnbounded<Pending>();
         RawFlag raw = new();
-        Task requests = RequestsAsync(client.Input, upstream.Output, pending.Writer, raw, log, cts.Token);
+        Task requests = RequestsAsync(client.Input, upstream.Output, pending.Writer, raw, log, cts.Token, clientFinished);
         Task responses = ResponsesAsync(upstream.Input, client.Output, pending.Reader, raw, onExchange, log, cts.Token);
         Task first = await Task.WhenAny(requests, responses).ConfigureAwait(false);
         if (first == responses)
@@ -76,8 +77,10 @@ internal static class HttpRelay
     }
 
     private static async Task RequestsAsync(
-        PipeReader client, PipeWriter upstream, ChannelWriter<Pending> pending, RawFlag raw, Action<string> log, CancellationToken ct)
+        PipeReader client, PipeWriter upstream, ChannelWriter<Pending> pending, RawFlag raw, Action<string> log, CancellationToken ct,
+        Action? clientFinished)
     {
+        bool tunnel = false;
         try
         {
             while (true)
@@ -106,6 +109,7 @@ internal static class HttpRelay
                 {
                     if (await p.Tunnel.Task.ConfigureAwait(false))
                     {
+                        tunnel = true;
                         await HttpMessageReader.CopyRawAsync(client, upstream, ct).ConfigureAwait(false);
                         return;
                     }
@@ -116,12 +120,19 @@ internal static class HttpRelay
         {
             log($"http: {ex.Message}; relaying the rest of the client's bytes unparsed");
             raw.Value = true;
+            tunnel = true;
             pending.TryComplete();
             await HttpMessageReader.CopyRawAsync(client, upstream, ct).ConfigureAwait(false);
         }
         finally
         {
             pending.TryComplete();
+            if (tunnel)
+            {
+                // Raw mode: pass the client's end of stream on so the server ends its side too.
+                await upstream.CompleteAsync().ConfigureAwait(false);
+                clientFinished?.Invoke();
+            }
         }
     }
 
