@@ -123,8 +123,8 @@ public static class HttpSpec
             { "resp", WriteResponse(response, KeployTime.Zero) },
             { "objects", new YamlSequenceNode() },
             { "created", YamlNodes.Int(requestTime.ToUnixTimeSeconds()) },
-            { "reqTimestampMock", KeployTime.Format(requestTime) },
-            { "resTimestampMock", KeployTime.Format(responseTime) },
+            { "reqTimestampMock", Storage.KeployYaml.Timestamp(requestTime) },
+            { "resTimestampMock", Storage.KeployYaml.Timestamp(responseTime) },
         };
         return new Mock { Kind = "Http", Name = name, Spec = spec };
     }
@@ -184,7 +184,7 @@ public static class HttpSpec
 
         node.Add("header", WriteStringMap(request.Header));
         node.Add("body", WriteBody(request.Body));
-        node.Add("timestamp", KeployTime.Format(timestamp));
+        node.Add("timestamp", Storage.KeployYaml.Timestamp(timestamp));
         return node;
     }
 
@@ -199,7 +199,7 @@ public static class HttpSpec
             { "status_message", Str(response.StatusMessage) },
             { "proto_major", YamlNodes.Int(response.ProtoMajor) },
             { "proto_minor", YamlNodes.Int(response.ProtoMinor) },
-            { "timestamp", KeployTime.Format(timestamp) },
+            { "timestamp", Storage.KeployYaml.Timestamp(timestamp) },
         };
     }
 

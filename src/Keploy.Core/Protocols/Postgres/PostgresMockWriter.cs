@@ -35,8 +35,8 @@ internal static class PostgresMockWriter
         spec.Add("metadata", metadata);
         spec.Add("postgresrequests", new YamlSequenceNode(BuildRequest(x, requests)));
         spec.Add("postgresresponses", new YamlSequenceNode(BuildResponse(x, responses)));
-        spec.Add("reqtimestampmock", KeployTime.Format(x.RequestTime));
-        spec.Add("restimestampmock", KeployTime.Format(x.ResponseTime));
+        spec.Add("reqtimestampmock", Storage.KeployYaml.Timestamp(x.RequestTime));
+        spec.Add("restimestampmock", Storage.KeployYaml.Timestamp(x.ResponseTime));
 
         Mock mock = new() { Kind = "Postgres", Spec = spec };
         mock.SetExtra("connectionId", Quoted(x.ConnectionId.ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -33,7 +33,7 @@ public static partial class ReportYaml
     public static YamlScalarNode Bool(bool value) => new(value ? "true" : "false");
 
     /// <summary>A plain RFC3339Nano timestamp scalar (<see cref="KeployTime.Format"/>).</summary>
-    public static YamlScalarNode Time(DateTimeOffset value) => new(KeployTime.Format(value));
+    public static YamlScalarNode Time(DateTimeOffset value) => Storage.KeployYaml.Timestamp(value);
 
     /// <summary>An empty flow sequence (<c>[]</c>).</summary>
     public static YamlSequenceNode EmptySequence() => new() { Style = SequenceStyle.Flow };
