@@ -50,12 +50,7 @@ public sealed class SampleRecordReplayTests
         }
     }
 
-    private static string KeployCommand()
-    {
-        // The test runs from tests/Keploy.EndToEnd.Tests/bin/<Configuration>/net10.0/.
-        string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
-        return $"dotnet {Repo($"src/Keploy.Tool/bin/{configuration}/net10.0/dotnet-keploy.dll")}";
-    }
+    private static string KeployCommand() => $"dotnet {ToolPaths.ToolDll()}";
 
     private static (int Exit, string Output) Run(string file, string arguments, TimeSpan timeout)
     {
@@ -88,14 +83,5 @@ public sealed class SampleRecordReplayTests
 
     private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
 
-    private static string Repo(string relative)
-    {
-        DirectoryInfo? dir = new(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keploy.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.GetFullPath(Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Keploy.sln not found above the test folder"), relative));
-    }
+    private static string Repo(string relative) => ToolPaths.Repo(relative);
 }

@@ -67,6 +67,11 @@ public sealed class ReplayRunner
             sets = sets.Where(testSets.Contains).ToList();
         }
 
+        if (sets.Count == 0)
+        {
+            throw new InvalidOperationException($"no test-sets to replay under {store.KeployDirectory}; record some first: dotnet keploy record -c \"<app command>\"");
+        }
+
         string runDirectory = store.CreateNextTestRun();
         List<TestSetResult> results = new();
         foreach (string set in sets)
