@@ -32,14 +32,16 @@ public sealed class AppProcess : IDisposable
     public Task<int> Exited => _exited.Task;
 
     /// <summary>
-    /// Stops the app: SIGINT to its process group, up to <paramref name="grace"/> for it to exit, then SIGKILL to the group; any process of the
-    /// group still alive after the leader exits is SIGKILLed too. Returns the exit code (see <see cref="Exited"/>).
+    /// Stops the app: SIGTERM to its process group (graceful shutdown for ASP.NET and most servers; SIGINT is not used because a tool
+    /// started from a background job inherits SIGINT as ignored, and so would the app), up to <paramref name="grace"/> for it to exit,
+    /// then SIGKILL to the group; any process of the group still alive after the leader exits is SIGKILLed too. Returns the exit code
+    /// (see <see cref="Exited"/>).
     /// </summary>
     public int Stop(TimeSpan grace)
     {
         if (!HasExited)
         {
-            SignalGroup(LibC.SIGINT);
+            SignalGroup(LibC.SIGTERM);
             if (!_exited.Task.Wait(grace))
             {
                 SignalGroup(LibC.SIGKILL);

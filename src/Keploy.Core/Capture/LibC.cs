@@ -6,7 +6,6 @@ namespace Keploy.Core.Capture;
 internal static partial class LibC
 {
     internal const int SIGKILL = 9;
-    internal const int SIGINT = 2;
     internal const int SIGTERM = 15;
     internal const int ESRCH = 3;
 
