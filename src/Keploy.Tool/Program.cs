@@ -1,10 +1,81 @@
+using System.CommandLine;
+using Keploy.Core.Models;
+
 namespace Keploy.Tool;
 
+/// <summary>Entry point of <c>dotnet keploy</c> (the <c>dotnet-keploy</c> global tool).</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("dotnet keploy: not yet implemented");
-        return 1;
+        RootCommand root = BuildRootCommand();
+        ParseResult parse = root.Parse(args);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            bool debug = parse.GetValue(CommandLineOptions.Debug);
+            Console.Error.WriteLine($"dotnet keploy: error: {OneLine(ex)}");
+            if (debug)
+            {
+                Console.Error.WriteLine(ex.ToString());
+            }
+
+            return (int)ExitCode.Failure;
+        }
+    }
+
+    /// <summary>Builds the command tree; internal so tests can parse without running.</summary>
+    internal static RootCommand BuildRootCommand()
+    {
+        RootCommand root = new("keploy for .NET: record real traffic as Keploy test cases and mocks with eBPF, and replay them.");
+        root.Options.Add(CommandLineOptions.Debug);
+        root.Options.Add(CommandLineOptions.DisableAnsi);
+
+        Command record = new("record", "Run the app under capture: incoming HTTP calls become test cases, outgoing calls become mocks, under keploy/test-set-N.");
+        AddShared(record);
+        record.Options.Add(CommandLineOptions.RecordTimer);
+        record.SetAction((parse, ct) => RecordCommand.RunAsync(parse, ct));
+        root.Subcommands.Add(record);
+
+        Command test = new("test", "Start the app with its outgoing calls served from mocks, replay every recorded test case and report pass or fail.");
+        AddShared(test);
+        foreach (Option option in new Option[]
+                 {
+                     CommandLineOptions.Delay, CommandLineOptions.HealthUrl, CommandLineOptions.HealthPollTimeout, CommandLineOptions.ApiTimeout,
+                     CommandLineOptions.TestSets, CommandLineOptions.Host, CommandLineOptions.Port, CommandLineOptions.IgnoreOrdering,
+                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise,
+                 })
+        {
+            test.Options.Add(option);
+        }
+
+        test.SetAction((parse, ct) => TestCommand.RunAsync(parse, ct));
+        root.Subcommands.Add(test);
+
+        Command config = new("config", "Work with keploy.yml.");
+        config.Options.Add(CommandLineOptions.Generate);
+        config.Options.Add(CommandLineOptions.Path);
+        config.SetAction(parse => ConfigCommand.Run(parse));
+        root.Subcommands.Add(config);
+        return root;
+    }
+
+    /// <summary>The exception as one line: the message of a <see cref="KeployFormatException"/> already names file:line:column.</summary>
+    internal static string OneLine(Exception ex)
+    {
+        string message = ex is AggregateException { InnerException: not null } agg ? agg.InnerException!.Message : ex.Message;
+        return message.ReplaceLineEndings(" ");
+    }
+
+    private static void AddShared(Command command)
+    {
+        command.Options.Add(CommandLineOptions.Command);
+        command.Options.Add(CommandLineOptions.Path);
+        command.Options.Add(CommandLineOptions.ConfigPath);
+        command.Options.Add(CommandLineOptions.ProxyPort);
+        command.Options.Add(CommandLineOptions.PassThroughPorts);
     }
 }

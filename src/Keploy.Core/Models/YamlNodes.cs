@@ -72,6 +72,6 @@ public static class YamlNodes
         map.Children[new YamlScalarNode(key)] = value;
     }
 
-    /// <summary>A plain scalar for an integer.</summary>
-    public static YamlScalarNode Int(long value) => new(value.ToString(CultureInfo.InvariantCulture));
+    /// <summary>A plain scalar for an integer (style <c>Plain</c>, so the writer does not quote it as a string; see <c>KeployYamlWriter</c>).</summary>
+    public static YamlScalarNode Int(long value) => new(value.ToString(CultureInfo.InvariantCulture)) { Style = YamlDotNet.Core.ScalarStyle.Plain };
 }

@@ -52,6 +52,9 @@ public sealed class ReplayOptions
     /// <summary>Compare non-JSON bodies too (<c>--compare-all</c>).</summary>
     public bool CompareAll { get; set; }
 
+    /// <summary>Compare volatile headers too (<c>--disableAutoHeaderNoise</c>).</summary>
+    public bool DisableAutoHeaderNoise { get; set; }
+
     /// <summary>Redirect the app's outgoing connections with eBPF (default). False only for tests of the engine itself.</summary>
     public bool UseEbpf { get; set; } = true;
 }

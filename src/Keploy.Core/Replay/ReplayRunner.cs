@@ -1,24 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Keploy.Core.Capture;
 using Keploy.Core.Models;
+using Keploy.Core.Protocols.Http;
+using Keploy.Core.Proxy;
+using Keploy.Core.Replay.Comparison;
+using Keploy.Core.Replay.Reporting;
+using Keploy.Core.Storage;
 
 namespace Keploy.Core.Replay;
 
+/// <summary>The outcome of a whole <c>test</c> run: every selected test-set, and where the reports went.</summary>
+/// <param name="TestRunId">The report folder name (<c>test-run-N</c>).</param>
+/// <param name="ReportDirectory">Absolute path of <c>keploy/reports/test-run-N</c>.</param>
+/// <param name="Sets">One result per test-set, in run order.</param>
+public sealed record TestRunResult(string TestRunId, string ReportDirectory, IReadOnlyList<TestSetResult> Sets)
+{
+    /// <summary>True when every set passed (Keploy: <c>test</c> exits 0 only then).</summary>
+    public bool Passed => Sets.Count > 0 && Sets.All(s => s.Status == TestSetStatus.Passed);
+}
+
 /// <summary>
 /// Replays recorded test-sets against the app: starts the app in its own cgroup with outgoing connections redirected to the mock
-/// proxy, waits for readiness, sends each recorded request, compares the response with noise rules, and collects mock hits and
-/// misses. Used by <c>dotnet keploy test</c> and by the VSTest adapter.
+/// proxy, waits for readiness (health URL or TCP probe, <see cref="ReplayOptions.Delay"/> as the cap), sends each recorded request,
+/// compares the response with noise rules, and fails any test whose app got an unmatched outgoing call. Used by
+/// <c>dotnet keploy test</c> and by the VSTest adapter.
 /// </summary>
 public sealed class ReplayRunner
 {
     private readonly ReplayOptions _options;
+    private readonly IReadOnlyList<IProtocolIntegration> _integrations;
 
-    /// <summary>Creates a runner.</summary>
+    /// <summary>Creates a runner with the built-in protocols.</summary>
     public ReplayRunner(ReplayOptions options)
+        : this(options, ProtocolRegistry.All())
+    {
+    }
+
+    /// <summary>Creates a runner with the given protocols.</summary>
+    public ReplayRunner(ReplayOptions options, IReadOnlyList<IProtocolIntegration> integrations)
     {
         _options = options;
+        _integrations = integrations;
     }
 
     /// <summary>The options in use.</summary>
     public ReplayOptions Options => _options;
+
+    /// <summary>
+    /// Replays the selected test-sets (all when <paramref name="testSets"/> is null or empty) and writes Keploy's report for each
+    /// into a new <c>keploy/reports/test-run-N</c>.
+    /// </summary>
+    public async Task<TestRunResult> RunAsync(IReadOnlyCollection<string>? testSets, IReplayObserver? observer, CancellationToken cancellationToken)
+    {
+        TestSetStore store = new(_options.Path);
+        List<string> sets = store.ListTestSets().ToList();
+        if (testSets is { Count: > 0 })
+        {
+            List<string> missing = testSets.Where(s => !sets.Contains(s, StringComparer.Ordinal)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new ArgumentException($"no test-set named {string.Join(", ", missing)} under {store.KeployDirectory}");
+            }
+
+            sets = sets.Where(testSets.Contains).ToList();
+        }
+
+        string runDirectory = store.CreateNextTestRun();
+        List<TestSetResult> results = new();
+        foreach (string set in sets)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            TestSetResult result = await RunTestSetAsync(set, null, observer, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+            TestSetStore.WriteReport(runDirectory, set, TestReportBuilder.Build(result, store.TestSetDirectory(set), DateTimeOffset.Now));
+        }
+
+        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results);
+    }
 
     /// <summary>
     /// Replays one test-set: one app start, every selected test in file order.
@@ -27,8 +91,325 @@ public sealed class ReplayRunner
     /// <param name="include">Selects test cases by name; null runs all.</param>
     /// <param name="observer">Progress callbacks, or null.</param>
     /// <param name="cancellationToken">Stops sending requests, stops the app and returns <see cref="TestSetStatus.UserAbort"/>.</param>
-    public Task<TestSetResult> RunTestSetAsync(string testSetId, Func<TestCase, bool>? include, IReplayObserver? observer, CancellationToken cancellationToken)
+    public async Task<TestSetResult> RunTestSetAsync(string testSetId, Func<TestCase, bool>? include, IReplayObserver? observer, CancellationToken cancellationToken)
     {
-        throw new NotImplementedException("ReplayRunner is being written in the end-to-end issue.");
+        Stopwatch stopwatch = Stopwatch.StartNew();
+        TestSetResult result = new() { TestSetId = testSetId };
+        TestSetStore store = new(_options.Path);
+        List<TestCase> tests = store.ReadTestCases(testSetId).Where(t => include is null || include(t)).ToList();
+        if (tests.Count == 0)
+        {
+            result.Status = TestSetStatus.NoTestsToRun;
+            result.Error = $"no test cases to run in {testSetId}";
+            return result;
+        }
+
+        List<Mock> mocks = store.ReadMocks(testSetId).ToList();
+        List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
+            .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
+            .ToList();
+        DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.Request.Timestamp).Min();
+        MockPool pool = new(mocks, firstRequest);
+
+        EbpfCapture? capture = null;
+        ProxyServer? proxy = null;
+        AppProcess? app = null;
+        AppLog appLog = new(observer);
+        try
+        {
+            if (_options.UseEbpf)
+            {
+                capture = EbpfCapture.Start(new CaptureOptions
+                {
+                    Mode = CaptureMode.Test,
+                    ProxyPort = _options.ProxyPort,
+                    PassThroughPorts = _options.PassThroughPorts,
+                });
+                proxy = new ProxyServer(
+                    new ProxyServerOptions { Mode = ProxyMode.Test, Port = _options.ProxyPort, Mocks = pool },
+                    _integrations,
+                    new EbpfDestinationResolver(capture),
+                    line => observer?.Message(line));
+                proxy.Start();
+            }
+
+            if (_options.AppCommand is not null)
+            {
+                if (capture is null)
+                {
+                    throw new InvalidOperationException("an app command needs eBPF capture (UseEbpf)");
+                }
+
+                string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, _options.AppEnvironment, appLog.Add);
+                observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
+            }
+
+            Uri? probe = plan.Where(p => p.View is not null).Select(p => Target(p.View!.Request.Url)).FirstOrDefault();
+            string? notReady = await WaitUntilReadyAsync(app, probe, observer, cancellationToken).ConfigureAwait(false);
+            if (notReady is not null)
+            {
+                result.Status = app is { HasExited: true } ? TestSetStatus.AppHalted : TestSetStatus.AppFault;
+                result.Error = notReady + appLog.Tail();
+                DateTimeOffset now = DateTimeOffset.Now;
+                foreach ((TestCase test, _) in plan)
+                {
+                    // Not run is not passed: every selected test counts as failed, with the reason.
+                    result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + notReady });
+                }
+
+                return result;
+            }
+
+            foreach ((TestCase test, HttpTestCaseSpec? view) in plan)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    result.Status = TestSetStatus.UserAbort;
+                    break;
+                }
+
+                observer?.TestStarted(testSetId, test);
+                TestCaseResult testResult = view is null
+                    ? Unsupported(testSetId, test)
+                    : await ReplayOneAsync(testSetId, test, view, pool, app, cancellationToken).ConfigureAwait(false);
+                result.Tests.Add(testResult);
+                observer?.TestCompleted(testResult);
+            }
+
+            if (result.Status != TestSetStatus.UserAbort)
+            {
+                result.Status = result.Tests.All(t => t.Status is TestStatus.Passed or TestStatus.Ignored) ? TestSetStatus.Passed : TestSetStatus.Failed;
+                if (app is { HasExited: true } && result.Status == TestSetStatus.Failed)
+                {
+                    result.Status = TestSetStatus.AppHalted;
+                    result.Error = "the app exited during the run" + appLog.Tail();
+                }
+            }
+        }
+        catch (CaptureException ex)
+        {
+            result.Status = TestSetStatus.InternalError;
+            result.Error = ex.Message;
+        }
+        catch (SocketException ex)
+        {
+            result.Status = TestSetStatus.InternalError;
+            result.Error = $"cannot listen on the mock proxy port {_options.ProxyPort}: {ex.Message}";
+        }
+        finally
+        {
+            if (app is not null)
+            {
+                if (!app.HasExited)
+                {
+                    app.Stop(TimeSpan.FromSeconds(10));
+                }
+
+                app.Dispose();
+            }
+
+            if (proxy is not null)
+            {
+                await proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            capture?.Dispose();
+            result.Duration = stopwatch.Elapsed;
+        }
+
+        return result;
+    }
+
+    private static TestCaseResult Unsupported(string testSetId, TestCase test)
+    {
+        DateTimeOffset now = DateTimeOffset.Now;
+        return new TestCaseResult
+        {
+            TestCase = test,
+            TestSetId = testSetId,
+            Status = TestStatus.Ignored,
+            Started = now,
+            Completed = now,
+            FailureMessage = $"kind {test.Kind} test cases cannot be replayed by this version yet; the test is kept and reported as IGNORED",
+        };
+    }
+
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, CancellationToken cancellationToken)
+    {
+        TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
+        pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
+        string? sendError = null;
+        try
+        {
+            result.Actual = await HttpExchange.SendAsync(view.Request, Target(view.Request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            sendError = app is { HasExited: true }
+                ? $"the app exited before answering ({ex.Message})"
+                : $"no response from the app within {_options.ApiTimeout.TotalSeconds:0.#} s: {ex.Message}";
+        }
+
+        foreach (MockEvent e in pool.TakeEvents())
+        {
+            if (e.Miss is not null)
+            {
+                result.Misses.Add(e.Miss);
+            }
+            else if (e.Mock is not null)
+            {
+                result.MocksUsed.Add(e.Mock.Name);
+            }
+        }
+
+        List<string> messages = new();
+        bool passed = sendError is null;
+        if (sendError is not null)
+        {
+            messages.Add(sendError);
+        }
+
+        if (result.Actual is not null)
+        {
+            NoiseRules noise = NoiseRules.Create(view.Noise, _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
+            ComparisonResult comparison = HttpResponseComparer.Compare(view.Response, result.Actual, noise, new CompareOptions
+            {
+                IgnoreOrdering = _options.IgnoreOrdering,
+                CompareAll = _options.CompareAll,
+            });
+            result.Comparison = comparison;
+            if (!comparison.Passed)
+            {
+                passed = false;
+                messages.Add(DiffRenderer.RenderFailure(test.Name, comparison, ansi: false));
+            }
+        }
+
+        if (result.Misses.Count > 0)
+        {
+            passed = false;
+            messages.Add(DiffRenderer.RenderMockMisses(result.Misses));
+        }
+
+        result.Status = passed ? TestStatus.Passed : TestStatus.Failed;
+        result.FailureMessage = passed ? null : string.Join(Environment.NewLine, messages);
+        result.Completed = DateTimeOffset.Now;
+        return result;
+    }
+
+    private Uri Target(string recordedUrl)
+    {
+        UriBuilder builder = new(recordedUrl);
+        if (!string.IsNullOrEmpty(_options.Host))
+        {
+            builder.Host = _options.Host;
+        }
+
+        if (_options.Port > 0)
+        {
+            builder.Port = _options.Port;
+        }
+
+        return builder.Uri;
+    }
+
+    private async Task<string?> WaitUntilReadyAsync(AppProcess? app, Uri? probe, IReplayObserver? observer, CancellationToken cancellationToken)
+    {
+        Stopwatch waited = Stopwatch.StartNew();
+        if (_options.HealthUrl is not null)
+        {
+            using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
+            while (waited.Elapsed < _options.HealthPollTimeout)
+            {
+                if (app is { HasExited: true })
+                {
+                    return $"the app exited (code {app.Exited.Result}) before {_options.HealthUrl} answered";
+                }
+
+                try
+                {
+                    using HttpResponseMessage response = await http.GetAsync(_options.HealthUrl, cancellationToken).ConfigureAwait(false);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        observer?.Message($"app ready: {_options.HealthUrl} answered {(int)response.StatusCode} after {waited.Elapsed.TotalSeconds:0.0} s");
+                        return null;
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                }
+
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+
+            return $"the app did not answer {_options.HealthUrl} with 2xx within {_options.HealthPollTimeout.TotalSeconds:0} s (--health-poll-timeout)";
+        }
+
+        if (probe is null || app is null)
+        {
+            return null;
+        }
+
+        while (waited.Elapsed < _options.Delay)
+        {
+            if (app.HasExited)
+            {
+                return $"the app exited (code {app.Exited.Result}) before it listened on {probe.Host}:{probe.Port}";
+            }
+
+            try
+            {
+                using TcpClient client = new();
+                await client.ConnectAsync(probe.Host, probe.Port, cancellationToken).ConfigureAwait(false);
+                observer?.Message($"app ready: {probe.Host}:{probe.Port} accepts connections after {waited.Elapsed.TotalSeconds:0.0} s");
+                return null;
+            }
+            catch (SocketException)
+            {
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        return $"the app did not accept connections on {probe.Host}:{probe.Port} within {_options.Delay.TotalSeconds:0} s (--delay)";
+    }
+
+    /// <summary>Keeps the last lines the app printed, for error messages.</summary>
+    private sealed class AppLog
+    {
+        private readonly Queue<string> _lines = new();
+        private readonly IReplayObserver? _observer;
+
+        public AppLog(IReplayObserver? observer)
+        {
+            _observer = observer;
+        }
+
+        public void Add(string line)
+        {
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                while (_lines.Count > 20)
+                {
+                    _lines.Dequeue();
+                }
+            }
+
+            _observer?.Message($"app: {line}");
+        }
+
+        public string Tail()
+        {
+            lock (_lines)
+            {
+                return _lines.Count == 0 ? "" : Environment.NewLine + "last app output:" + Environment.NewLine + string.Join(Environment.NewLine, _lines);
+            }
+        }
     }
 }

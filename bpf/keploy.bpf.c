@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: (Apache-2.0 OR GPL-2.0)
+// keploy for .NET: cgroup-scoped socket hooks for one capture run.
+//
+// Attached only to the run's own cgroup v2 (never to the root, never pinned):
+//   cgroup/connect4, cgroup/connect6   rewrite the app's TCP connects to the tool's proxy and remember the original
+//                                      destination by socket cookie;
+//   sockops (BPF_SOCK_OPS_TCP_CONNECT_CB) copy that destination to a map keyed by the client's local port, which the
+//                                      proxy reads (and deletes) after accept();
+//   cgroup/getpeername4, getpeername6  hand the app back the original peer;
+//   cgroup/bind4, bind6 + post_bind4/6 (record mode only) move the app's listening TCP port to an ephemeral one and
+//                                      report {family, original port, new port} on a ring buffer.
+//
+// Byte orders (include/uapi/linux/bpf.h): bpf_sock_addr.user_port and user_ip4/user_ip6 are network order;
+// bpf_sock_ops.local_port is host order, remote_port network order; bpf_sock.src_port is host order.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define KEPLOY_AF_INET 2
+#define KEPLOY_AF_INET6 10
+#define KEPLOY_SOCK_STREAM 1
+#define KEPLOY_MAX_PASS_THROUGH 10
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+// Written once by user space after load, before attaching. Layout mirrors KeployBpfConfig in BpfStructs.cs.
+struct keploy_config {
+    __u32 proxy_ip4;      // network order
+    __u32 proxy_ip6[4];   // network order
+    __u32 proxy_port;     // network order in the low 16 bits
+    __u32 pass_count;
+    __u32 pass_ports[KEPLOY_MAX_PASS_THROUGH]; // host order
+};
+
+// Original destination of a redirected connection. Layout mirrors KeployOriginalDestination in BpfStructs.cs.
+struct keploy_orig_dst {
+    __u32 family;   // AF_INET or AF_INET6 (AF_INET6 also for v4-mapped addresses)
+    __u32 port;     // network order in the low 16 bits
+    __u32 ip4;      // network order
+    __u32 ip6[4];   // network order
+};
+
+// Ring-buffer record for a moved listening port. Layout mirrors KeployBindEvent in BpfStructs.cs.
+struct keploy_bind_event {
+    __u32 pid;
+    __u32 family;
+    __u32 orig_port; // host order
+    __u32 new_port;  // host order
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct keploy_config);
+} keploy_config_map SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u64); // socket cookie
+    __type(value, struct keploy_orig_dst);
+} orig_dst_by_cookie SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u32); // client local port, host order
+    __type(value, struct keploy_orig_dst);
+} orig_dst_by_port SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 4096);
+    __type(key, __u64); // socket cookie
+    __type(value, __u32); // original port, host order
+} pending_binds SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 64 * 1024);
+} bind_events SEC(".maps");
+
+static __always_inline struct keploy_config *get_config(void)
+{
+    __u32 zero = 0;
+    return bpf_map_lookup_elem(&keploy_config_map, &zero);
+}
+
+static __always_inline int is_pass_through(const struct keploy_config *cfg, __u32 port_host)
+{
+#pragma unroll
+    for (int i = 0; i < KEPLOY_MAX_PASS_THROUGH; i++) {
+        if (i >= cfg->pass_count) {
+            break;
+        }
+        if (cfg->pass_ports[i] == port_host) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static __always_inline int is_v4_mapped(__u32 a0, __u32 a1, __u32 a2)
+{
+    return a0 == 0 && a1 == 0 && a2 == bpf_htonl(0x0000ffff);
+}
+
+SEC("cgroup/connect4")
+int keploy_connect4(struct bpf_sock_addr *ctx)
+{
+    if (ctx->type != KEPLOY_SOCK_STREAM) {
+        return 1;
+    }
+    struct keploy_config *cfg = get_config();
+    if (!cfg || cfg->proxy_port == 0) {
+        return 1;
+    }
+    __u32 port_net = ctx->user_port;
+    __u32 ip4 = ctx->user_ip4;
+    if (is_pass_through(cfg, bpf_ntohs((__u16)port_net))) {
+        return 1;
+    }
+    if (ip4 == cfg->proxy_ip4 && port_net == cfg->proxy_port) {
+        return 1;
+    }
+    struct keploy_orig_dst dst = {};
+    dst.family = KEPLOY_AF_INET;
+    dst.port = port_net;
+    dst.ip4 = ip4;
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
+    ctx->user_ip4 = cfg->proxy_ip4;
+    ctx->user_port = cfg->proxy_port;
+    return 1;
+}
+
+SEC("cgroup/connect6")
+int keploy_connect6(struct bpf_sock_addr *ctx)
+{
+    if (ctx->type != KEPLOY_SOCK_STREAM) {
+        return 1;
+    }
+    struct keploy_config *cfg = get_config();
+    if (!cfg || cfg->proxy_port == 0) {
+        return 1;
+    }
+    __u32 port_net = ctx->user_port;
+    __u32 a0 = ctx->user_ip6[0];
+    __u32 a1 = ctx->user_ip6[1];
+    __u32 a2 = ctx->user_ip6[2];
+    __u32 a3 = ctx->user_ip6[3];
+    if (is_pass_through(cfg, bpf_ntohs((__u16)port_net))) {
+        return 1;
+    }
+    int mapped = is_v4_mapped(a0, a1, a2);
+    if (port_net == cfg->proxy_port) {
+        if (mapped && a3 == cfg->proxy_ip4) {
+            return 1;
+        }
+        if (!mapped && a0 == cfg->proxy_ip6[0] && a1 == cfg->proxy_ip6[1] && a2 == cfg->proxy_ip6[2] &&
+            a3 == cfg->proxy_ip6[3]) {
+            return 1;
+        }
+    }
+    struct keploy_orig_dst dst = {};
+    dst.family = KEPLOY_AF_INET6;
+    dst.port = port_net;
+    dst.ip6[0] = a0;
+    dst.ip6[1] = a1;
+    dst.ip6[2] = a2;
+    dst.ip6[3] = a3;
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
+    if (mapped) {
+        // A dual-stack socket going to an IPv4 peer stays IPv4: send it to the IPv4 proxy as ::ffff:a.b.c.d.
+        ctx->user_ip6[0] = 0;
+        ctx->user_ip6[1] = 0;
+        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
+        ctx->user_ip6[3] = cfg->proxy_ip4;
+    } else {
+        ctx->user_ip6[0] = cfg->proxy_ip6[0];
+        ctx->user_ip6[1] = cfg->proxy_ip6[1];
+        ctx->user_ip6[2] = cfg->proxy_ip6[2];
+        ctx->user_ip6[3] = cfg->proxy_ip6[3];
+    }
+    ctx->user_port = cfg->proxy_port;
+    return 1;
+}
+
+SEC("sockops")
+int keploy_sockops(struct bpf_sock_ops *skops)
+{
+    if (skops->op != BPF_SOCK_OPS_TCP_CONNECT_CB) {
+        return 1;
+    }
+    __u64 cookie = bpf_get_socket_cookie(skops);
+    struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
+    if (!dst) {
+        return 1;
+    }
+    __u32 local_port = skops->local_port;
+    struct keploy_orig_dst copy = *dst;
+    bpf_map_update_elem(&orig_dst_by_port, &local_port, &copy, BPF_ANY);
+    return 1;
+}
+
+SEC("cgroup/getpeername4")
+int keploy_getpeername4(struct bpf_sock_addr *ctx)
+{
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
+    if (dst && dst->family == KEPLOY_AF_INET) {
+        ctx->user_ip4 = dst->ip4;
+        ctx->user_port = dst->port;
+    }
+    return 1;
+}
+
+SEC("cgroup/getpeername6")
+int keploy_getpeername6(struct bpf_sock_addr *ctx)
+{
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
+    if (dst && dst->family == KEPLOY_AF_INET6) {
+        ctx->user_ip6[0] = dst->ip6[0];
+        ctx->user_ip6[1] = dst->ip6[1];
+        ctx->user_ip6[2] = dst->ip6[2];
+        ctx->user_ip6[3] = dst->ip6[3];
+        ctx->user_port = dst->port;
+    }
+    return 1;
+}
+
+static __always_inline int move_bind(struct bpf_sock_addr *ctx)
+{
+    if (ctx->type != KEPLOY_SOCK_STREAM) {
+        return 1;
+    }
+    __u32 port_host = bpf_ntohs((__u16)ctx->user_port);
+    if (port_host == 0) {
+        return 1;
+    }
+    struct keploy_config *cfg = get_config();
+    if (!cfg || is_pass_through(cfg, port_host)) {
+        return 1;
+    }
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    bpf_map_update_elem(&pending_binds, &cookie, &port_host, BPF_ANY);
+    ctx->user_port = 0; // let the kernel choose an ephemeral port; post_bind learns it
+    return 1;
+}
+
+SEC("cgroup/bind4")
+int keploy_bind4(struct bpf_sock_addr *ctx)
+{
+    return move_bind(ctx);
+}
+
+SEC("cgroup/bind6")
+int keploy_bind6(struct bpf_sock_addr *ctx)
+{
+    return move_bind(ctx);
+}
+
+static __always_inline int report_bind(struct bpf_sock *sk, __u32 family)
+{
+    __u64 cookie = bpf_get_socket_cookie(sk);
+    __u32 *orig = bpf_map_lookup_elem(&pending_binds, &cookie);
+    if (!orig) {
+        return 1;
+    }
+    __u32 orig_port = *orig;
+    bpf_map_delete_elem(&pending_binds, &cookie);
+    struct keploy_bind_event *ev = bpf_ringbuf_reserve(&bind_events, sizeof(*ev), 0);
+    if (!ev) {
+        return 1;
+    }
+    ev->pid = bpf_get_current_pid_tgid() >> 32;
+    ev->family = family;
+    ev->orig_port = orig_port;
+    ev->new_port = sk->src_port;
+    bpf_ringbuf_submit(ev, 0);
+    return 1;
+}
+
+SEC("cgroup/post_bind4")
+int keploy_post_bind4(struct bpf_sock *sk)
+{
+    return report_bind(sk, KEPLOY_AF_INET);
+}
+
+SEC("cgroup/post_bind6")
+int keploy_post_bind6(struct bpf_sock *sk)
+{
+    return report_bind(sk, KEPLOY_AF_INET6);
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace Keploy.Core.Capture;
+
+/// <summary>Value of <c>keploy_config_map</c>; mirrors <c>struct keploy_config</c> in bpf/keploy.bpf.c.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct KeployBpfConfig
+{
+    public uint ProxyIp4;            // network order
+    public fixed uint ProxyIp6[4];   // network order
+    public uint ProxyPort;           // network order in the low 16 bits
+    public uint PassCount;
+    public fixed uint PassPorts[CaptureOptions.MaxPassThroughPorts]; // host order
+}
+
+/// <summary>Value of <c>orig_dst_by_port</c>; mirrors <c>struct keploy_orig_dst</c> in bpf/keploy.bpf.c.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct KeployOriginalDestination
+{
+    public uint Family;              // AF_INET (2) or AF_INET6 (10)
+    public uint Port;                // network order in the low 16 bits
+    public uint Ip4;                 // network order
+    public fixed byte Ip6[16];       // network order
+}
+
+/// <summary>Ring-buffer record of <c>bind_events</c>; mirrors <c>struct keploy_bind_event</c> in bpf/keploy.bpf.c.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct KeployBindEvent
+{
+    public uint Pid;
+    public uint Family;              // AF_INET (2) or AF_INET6 (10)
+    public uint OriginalPort;        // host order
+    public uint NewPort;             // host order
+}

@@ -1,0 +1,25 @@
+using System.Net;
+
+namespace Keploy.Core.Capture;
+
+/// <summary>Settings of one eBPF capture run (Keploy config: <c>proxyPort</c>, <c>passThroughPorts</c>).</summary>
+public sealed class CaptureOptions
+{
+    /// <summary>The most pass-through ports the kernel programs check (Keploy's <c>PassThroughPorts[10]</c>).</summary>
+    public const int MaxPassThroughPorts = 10;
+
+    /// <summary>Record or test; bind/post_bind hooks are attached only in <see cref="CaptureMode.Record"/>.</summary>
+    public CaptureMode Mode { get; set; }
+
+    /// <summary>TCP port of the tool's egress proxy, 1-65535 (Keploy default 16789).</summary>
+    public int ProxyPort { get; set; } = 16789;
+
+    /// <summary>IPv4 address the proxy listens on; IPv4 connects (and v4-mapped IPv6 connects) go here. Default 127.0.0.1.</summary>
+    public IPAddress ProxyIPv4 { get; set; } = IPAddress.Loopback;
+
+    /// <summary>IPv6 address the proxy listens on; native IPv6 connects go here. Default ::1.</summary>
+    public IPAddress ProxyIPv6 { get; set; } = IPAddress.IPv6Loopback;
+
+    /// <summary>Destination ports (host order) never redirected, and listening ports never moved; at most <see cref="MaxPassThroughPorts"/>.</summary>
+    public IReadOnlyList<int> PassThroughPorts { get; set; } = [];
+}

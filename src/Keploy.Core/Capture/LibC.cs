@@ -1,0 +1,35 @@
+using System.Runtime.InteropServices;
+
+namespace Keploy.Core.Capture;
+
+/// <summary>The few libc calls capture needs (POSIX open/close/kill).</summary>
+internal static partial class LibC
+{
+    internal const int SIGKILL = 9;
+    internal const int SIGINT = 2;
+    internal const int SIGTERM = 15;
+    internal const int ESRCH = 3;
+
+    private const int O_RDONLY = 0;
+    private const int O_DIRECTORY = 0x10000; // Linux generic and x86-64/arm64 value
+    private const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    internal static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
+
+    /// <summary>Opens a directory read-only with O_CLOEXEC (so no child process inherits it); returns the fd or -errno.</summary>
+    internal static int OpenDirectory(string path)
+    {
+        int fd = Open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        return fd >= 0 ? fd : -Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>strerror-like text for an errno value.</summary>
+    internal static string ErrnoText(int errno) => Marshal.GetPInvokeErrorMessage(Math.Abs(errno));
+}

@@ -1,0 +1,380 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Keploy.Core.Models;
+
+namespace Keploy.Core.Protocols.Http;
+
+/// <summary>
+/// Matches an outgoing request against Http mocks with Keploy's rules (<c>pkg/agent/proxy/integrations/http/match.go</c>
+/// <c>(*HTTP).match</c>): schema filter (Content-Type media types overlap, method equal, path equal — then a second pass wildcarding
+/// dynamic segments —, every mock header key present except flaky ones, same query key set), then body: exact bytes, JSON equality,
+/// JSON top-level keys of the mock present (single survivor). Also explains misses against the closest mock.
+/// </summary>
+internal static partial class HttpMatcher
+{
+    /// <summary>Headers whose presence is not required (Keploy <c>models.FlakyHeaders</c> and framing headers).</summary>
+    private static readonly HashSet<string> SkippedHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "date", "traceparent", "tracestate", "x-request-id", "authorization", "x-amz-date", "x-amz-security-token",
+        "x-amz-content-sha256", "amz-sdk-invocation-id", "amz-sdk-request", "content-length", "transfer-encoding", "connection",
+        "keep-alive", "expect", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "request-id",
+        "x-ms-client-request-id", "x-ms-date",
+    };
+
+    /// <summary>
+    /// Candidates that match, best first, keeping the pool's order among equals (so repeated identical calls take their recorded
+    /// responses in order). Empty when none matches.
+    /// </summary>
+    public static List<Mock> FindMatches(HttpRequestRecord request, IReadOnlyList<Mock> candidates)
+    {
+        List<(Mock Mock, HttpRequestRecord Req)> parsed = new();
+        foreach (Mock m in candidates)
+        {
+            try
+            {
+                parsed.Add((m, HttpSpec.FromMock(m).Request));
+            }
+            catch (KeployFormatException)
+            {
+                // A mock that cannot be read cannot match; the loader reports it.
+            }
+        }
+
+        List<(Mock Mock, HttpRequestRecord Req)> schema = parsed.Where(c => SchemaMatches(request, c.Req, wildcard: false)).ToList();
+        if (schema.Count == 0)
+        {
+            schema = parsed.Where(c => SchemaMatches(request, c.Req, wildcard: true)).ToList();
+        }
+
+        if (schema.Count == 0)
+        {
+            return new List<Mock>();
+        }
+
+        List<Mock> exact = schema.Where(c => c.Req.Body.Bytes.AsSpan().SequenceEqual(request.Body.Bytes)).Select(c => c.Mock).ToList();
+        if (exact.Count > 0)
+        {
+            return exact;
+        }
+
+        JsonElement? actual = TryJson(request.Body);
+        if (actual is null)
+        {
+            return new List<Mock>();
+        }
+
+        List<Mock> jsonEqual = schema.Where(c => TryJson(c.Req.Body) is { } e && JsonElement.DeepEquals(e, actual.Value)).Select(c => c.Mock).ToList();
+        if (jsonEqual.Count > 0)
+        {
+            return jsonEqual;
+        }
+
+        List<Mock> keys = schema.Where(c => TryJson(c.Req.Body) is { } e && TopLevelKeysPresent(e, actual.Value)).Select(c => c.Mock).ToList();
+        return keys.Count == 1 ? keys : new List<Mock>();
+    }
+
+    /// <summary>
+    /// The best-scoring mock of <paramref name="all"/> and a field-by-field explanation of how the request differs from it
+    /// (null mock when there are no mocks).
+    /// </summary>
+    public static (Mock? Closest, string Diff) Explain(HttpRequestRecord request, IReadOnlyList<Mock> all)
+    {
+        Mock? best = null;
+        HttpRequestRecord? bestReq = null;
+        int bestScore = int.MinValue;
+        foreach (Mock m in all)
+        {
+            HttpRequestRecord r;
+            try
+            {
+                r = HttpSpec.FromMock(m).Request;
+            }
+            catch (KeployFormatException)
+            {
+                continue;
+            }
+
+            int score = Score(request, r);
+            if (score > bestScore)
+            {
+                (best, bestReq, bestScore) = (m, r, score);
+            }
+        }
+
+        if (best is null || bestReq is null)
+        {
+            return (null, "no Http mocks recorded");
+        }
+
+        return (best, Diff(request, bestReq));
+    }
+
+    /// <summary>The lines describing each field of <paramref name="request"/> against the mock's request.</summary>
+    public static string Diff(HttpRequestRecord request, HttpRequestRecord mock)
+    {
+        StringBuilder sb = new();
+        Line(sb, "method", mock.Method == request.Method ? $"{request.Method} = {request.Method}" : $"expected {mock.Method}  actual {request.Method}");
+        string mp = HttpUrl.Path(mock.Url);
+        string rp = HttpUrl.Path(request.Url);
+        Line(sb, "path", mp == rp ? $"{rp} = {rp}" : PathMatches(mp, rp, true) ? $"{rp} ~ {mp} (dynamic segments)" : $"expected {mp}  actual {rp}");
+        string[] mq = QueryKeys(mock.Url);
+        string[] rq = QueryKeys(request.Url);
+        if (!mq.SequenceEqual(rq))
+        {
+            Line(sb, "query", $"keys expected [{string.Join(", ", mq)}]  actual [{string.Join(", ", rq)}]");
+        }
+
+        List<string> missing = MissingHeaders(request, mock);
+        if (missing.Count > 0)
+        {
+            Line(sb, "headers", $"missing key{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing)}");
+        }
+
+        if (!ContentTypesOverlap(mock, request))
+        {
+            Line(sb, "content-type", $"expected {mock.Header.GetValueOrDefault("Content-Type")}  actual {request.Header.GetValueOrDefault("Content-Type")}");
+        }
+
+        if (!mock.Body.Bytes.AsSpan().SequenceEqual(request.Body.Bytes))
+        {
+            JsonElement? e = TryJson(mock.Body);
+            JsonElement? a = TryJson(request.Body);
+            if (e is not null && a is not null)
+            {
+                List<string> diffs = new();
+                JsonDiff("$", e.Value, a.Value, diffs);
+                foreach (string d in diffs.Take(10))
+                {
+                    Line(sb, "body", d);
+                }
+
+                if (diffs.Count > 10)
+                {
+                    Line(sb, "body", $"... {diffs.Count - 10} more differences");
+                }
+            }
+            else
+            {
+                Line(sb, "body", $"expected {Preview(mock.Body)}  actual {Preview(request.Body)}");
+            }
+        }
+
+        return sb.ToString().TrimEnd('\n');
+    }
+
+    private static void Line(StringBuilder sb, string field, string text) => sb.Append(field.PadRight(8)).Append(' ').Append(text).Append('\n');
+
+    private static string Preview(HttpBody body)
+    {
+        if (body.IsBinary)
+        {
+            return $"<{body.Bytes.Length} binary bytes>";
+        }
+
+        string t = body.Text;
+        return t.Length == 0 ? "<empty>" : JsonSerializer.Serialize(t.Length > 80 ? t[..80] + "..." : t);
+    }
+
+    private static int Score(HttpRequestRecord request, HttpRequestRecord mock)
+    {
+        int score = 0;
+        score += mock.Method == request.Method ? 4 : 0;
+        string mp = HttpUrl.Path(mock.Url);
+        string rp = HttpUrl.Path(request.Url);
+        score += mp == rp ? 6 : PathMatches(mp, rp, true) ? 4 : 0;
+        score += QueryKeys(mock.Url).SequenceEqual(QueryKeys(request.Url)) ? 2 : 0;
+        score -= MissingHeaders(request, mock).Count;
+        score += ContentTypesOverlap(mock, request) ? 1 : 0;
+        if (mock.Body.Bytes.AsSpan().SequenceEqual(request.Body.Bytes))
+        {
+            score += 4;
+        }
+        else if (TryJson(mock.Body) is { } e && TryJson(request.Body) is { } a)
+        {
+            score += JsonElement.DeepEquals(e, a) ? 4 : TopLevelKeysPresent(e, a) ? 2 : 0;
+        }
+
+        return score;
+    }
+
+    private static bool SchemaMatches(HttpRequestRecord request, HttpRequestRecord mock, bool wildcard)
+    {
+        return ContentTypesOverlap(mock, request)
+            && string.Equals(mock.Method, request.Method, StringComparison.OrdinalIgnoreCase)
+            && PathMatches(HttpUrl.Path(mock.Url), HttpUrl.Path(request.Url), wildcard)
+            && MissingHeaders(request, mock).Count == 0
+            && QueryKeys(mock.Url).SequenceEqual(QueryKeys(request.Url));
+    }
+
+    private static bool ContentTypesOverlap(HttpRequestRecord mock, HttpRequestRecord request)
+    {
+        if (!mock.Header.TryGetValue("Content-Type", out string? m) || !request.Header.TryGetValue("Content-Type", out string? r))
+        {
+            return true;
+        }
+
+        HashSet<string> mt = MediaTypes(m);
+        return MediaTypes(r).Any(mt.Contains);
+    }
+
+    private static HashSet<string> MediaTypes(string value) =>
+        value.Split(',').Select(v => v.Split(';')[0].Trim().ToLowerInvariant()).Where(v => v.Length > 0).ToHashSet();
+
+    private static List<string> MissingHeaders(HttpRequestRecord request, HttpRequestRecord mock)
+    {
+        return mock.Header.Keys
+            .Where(k => !SkippedHeaders.Contains(k) && !k.StartsWith("keploy", StringComparison.OrdinalIgnoreCase) && !request.Header.ContainsKey(k))
+            .OrderBy(k => k, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static string[] QueryKeys(string url) => HttpUrl.Query(url).Select(q => q.Key).Distinct().Order(StringComparer.Ordinal).ToArray();
+
+    private static bool PathMatches(string mock, string actual, bool wildcard)
+    {
+        if (string.Equals(mock, actual, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        if (!wildcard)
+        {
+            return false;
+        }
+
+        string[] ms = mock.Split('/');
+        string[] rs = actual.Split('/');
+        if (ms.Length != rs.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < ms.Length; i++)
+        {
+            if (ms[i] != rs[i] && !(IsDynamic(ms[i]) && IsDynamic(rs[i])))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A path segment that looks generated: numeric, UUID, hex (8+), or a long mixed token (16+).</summary>
+    private static bool IsDynamic(string segment) =>
+        segment.Length > 0 && (segment.All(char.IsAsciiDigit) || UuidRegex().IsMatch(segment) || HexRegex().IsMatch(segment)
+            || (segment.Length >= 16 && TokenRegex().IsMatch(segment) && segment.Any(char.IsAsciiDigit)));
+
+    [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
+    private static partial Regex UuidRegex();
+
+    [GeneratedRegex("^(?=.*[0-9])[0-9a-fA-F]{8,}$")]
+    private static partial Regex HexRegex();
+
+    [GeneratedRegex("^[A-Za-z0-9_\\-]+$")]
+    private static partial Regex TokenRegex();
+
+    private static JsonElement? TryJson(HttpBody body)
+    {
+        if (body.IsBinary || body.Bytes.Length == 0)
+        {
+            return null;
+        }
+
+        ReadOnlySpan<byte> span = body.Bytes.AsSpan().TrimStart(" \t\r\n"u8);
+        if (span.IsEmpty || (span[0] != (byte)'{' && span[0] != (byte)'['))
+        {
+            return null;
+        }
+
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(body.Bytes);
+            return doc.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TopLevelKeysPresent(JsonElement mock, JsonElement actual)
+    {
+        if (mock.ValueKind != JsonValueKind.Object || actual.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        foreach (JsonProperty p in mock.EnumerateObject())
+        {
+            if (!actual.TryGetProperty(p.Name, out _))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void JsonDiff(string path, JsonElement expected, JsonElement actual, List<string> diffs)
+    {
+        if (expected.ValueKind == JsonValueKind.Object && actual.ValueKind == JsonValueKind.Object)
+        {
+            foreach (JsonProperty p in expected.EnumerateObject())
+            {
+                if (actual.TryGetProperty(p.Name, out JsonElement a))
+                {
+                    JsonDiff($"{path}.{p.Name}", p.Value, a, diffs);
+                }
+                else
+                {
+                    diffs.Add($"{path}.{p.Name}  expected {Raw(p.Value)}  actual <missing>");
+                }
+            }
+
+            foreach (JsonProperty p in actual.EnumerateObject())
+            {
+                if (!expected.TryGetProperty(p.Name, out _))
+                {
+                    diffs.Add($"{path}.{p.Name}  expected <missing>  actual {Raw(p.Value)}");
+                }
+            }
+
+            return;
+        }
+
+        if (expected.ValueKind == JsonValueKind.Array && actual.ValueKind == JsonValueKind.Array)
+        {
+            int n = Math.Max(expected.GetArrayLength(), actual.GetArrayLength());
+            for (int i = 0; i < n; i++)
+            {
+                if (i >= expected.GetArrayLength())
+                {
+                    diffs.Add($"{path}[{i}]  expected <missing>  actual {Raw(actual[i])}");
+                }
+                else if (i >= actual.GetArrayLength())
+                {
+                    diffs.Add($"{path}[{i}]  expected {Raw(expected[i])}  actual <missing>");
+                }
+                else
+                {
+                    JsonDiff($"{path}[{i}]", expected[i], actual[i], diffs);
+                }
+            }
+
+            return;
+        }
+
+        if (!JsonElement.DeepEquals(expected, actual))
+        {
+            diffs.Add($"{path}  expected {Raw(expected)}  actual {Raw(actual)}");
+        }
+    }
+
+    private static string Raw(JsonElement e)
+    {
+        string text = e.GetRawText();
+        return text.Length > 60 ? text[..60] + "..." : text;
+    }
+}

@@ -1,0 +1,59 @@
+namespace Keploy.Core.Protocols.Http;
+
+/// <summary>Turns parsed wire messages into Keploy records (body decoding per <see cref="HttpBodyCoding"/>).</summary>
+internal static class HttpRecordConversion
+{
+    /// <summary>A request record; <paramref name="url"/> is the target (mocks) or the absolute URL (test cases).</summary>
+    public static HttpRequestRecord Request(HttpHead head, HttpBodyCapture body, string url, DateTimeOffset timestamp)
+    {
+        Dictionary<string, string> header = head.ToHeaderMap();
+        header.TryGetValue("Content-Encoding", out string? encoding);
+        HttpRequestRecord r = new()
+        {
+            Method = head.Method,
+            ProtoMajor = head.Major,
+            ProtoMinor = head.Minor,
+            Url = url,
+            Header = header,
+            Body = HttpBodyCoding.ToRecordBody(body.ToArray(), encoding),
+            Timestamp = timestamp,
+        };
+        List<KeyValuePair<string, string>> query = HttpUrl.Query(url);
+        if (query.Count > 0)
+        {
+            r.UrlParams = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (KeyValuePair<string, string> q in query)
+            {
+                r.UrlParams[q.Key] = r.UrlParams.TryGetValue(q.Key, out string? v) ? v + ", " + q.Value : q.Value;
+            }
+        }
+
+        return r;
+    }
+
+    /// <summary>A response record (proto_major/minor 0 as Keploy writes them).</summary>
+    public static HttpResponseRecord Response(HttpHead head, HttpBodyCapture body, DateTimeOffset timestamp)
+    {
+        Dictionary<string, string> header = head.ToHeaderMap();
+        header.TryGetValue("Content-Encoding", out string? encoding);
+        return new HttpResponseRecord
+        {
+            StatusCode = head.StatusCode,
+            Header = header,
+            Body = HttpBodyCoding.ToRecordBody(body.ToArray(), encoding),
+            StatusMessage = head.Reason,
+            Timestamp = timestamp,
+        };
+    }
+
+    /// <summary><c>http://&lt;Host header&gt;&lt;target&gt;</c> (the target as is when already absolute).</summary>
+    public static string AbsoluteUrl(HttpHead head)
+    {
+        if (head.Target.Contains("://", StringComparison.Ordinal) && !head.Target.StartsWith('/'))
+        {
+            return head.Target;
+        }
+
+        return "http://" + (head.Get("Host") ?? "localhost") + head.Target;
+    }
+}

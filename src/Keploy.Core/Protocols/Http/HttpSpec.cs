@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Keploy.Core.Models;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Keploy.Core.Protocols.Http;
+
+/// <summary>
+/// Reads and writes Http test cases and mocks in Keploy's shape (Keploy <c>pkg/models/http.go</c>, encoder
+/// <c>pkg/platform/yaml/testdb/util.go</c> <c>EncodeTestcase</c>, <c>mockdb</c> <c>EncodeMock</c>). Key order as Keploy writes:
+/// <c>req{method, proto_major, proto_minor, url, url_params?, header, body, timestamp}</c>,
+/// <c>resp{status_code, header, body, status_message, proto_major, proto_minor, timestamp}</c>. Header maps are written sorted by key
+/// (as Go's yaml.v3 does); binary bodies as <c>!!binary</c> base64 scalars.
+/// </summary>
+public static class HttpSpec
+{
+    /// <summary>YAML's binary tag.</summary>
+    public const string BinaryTag = "tag:yaml.org,2002:binary";
+
+    private static readonly ConditionalWeakTable<YamlMappingNode, HttpMockSpec> MockCache = new();
+
+    /// <summary>Reads the typed view of an Http test case.</summary>
+    /// <exception cref="KeployFormatException">The spec has no <c>req</c> or <c>resp</c> mapping, or a body is not a scalar.</exception>
+    public static HttpTestCaseSpec FromTestCase(TestCase testCase)
+    {
+        SourceLocation where = testCase.Location ?? new SourceLocation(testCase.FilePath ?? testCase.Name, 0, 0);
+        YamlMappingNode spec = testCase.Spec;
+        HttpRequestRecord req = ReadRequest(Required(spec, "req", where), where);
+        HttpResponseRecord resp = ReadResponse(Required(spec, "resp", where), where);
+        Dictionary<string, List<string>> noise = ReadNoise(YamlNodes.Get(YamlNodes.GetMapping(spec, "assertions"), "noise"));
+        long created = YamlNodes.GetInt64(spec, "created");
+        long appPort = YamlNodes.GetInt64(spec, "app_port", -1);
+        return new HttpTestCaseSpec(req, resp, noise, created, appPort < 0 ? null : (int)appPort);
+    }
+
+    /// <summary>Reads the typed view of an Http mock (cached per spec node; treat the result as read-only).</summary>
+    /// <exception cref="KeployFormatException">The spec has no <c>req</c> or <c>resp</c> mapping, or a body is not a scalar.</exception>
+    public static HttpMockSpec FromMock(Mock mock)
+    {
+        if (MockCache.TryGetValue(mock.Spec, out HttpMockSpec? cached))
+        {
+            return cached;
+        }
+
+        SourceLocation where = mock.Location ?? new SourceLocation(mock.Name, 0, 0);
+        YamlMappingNode spec = mock.Spec;
+        Dictionary<string, string> metadata = new(StringComparer.Ordinal);
+        if (YamlNodes.GetMapping(spec, "metadata") is { } meta)
+        {
+            foreach (KeyValuePair<YamlNode, YamlNode> pair in meta.Children)
+            {
+                if (pair.Key is YamlScalarNode k && pair.Value is YamlScalarNode v)
+                {
+                    metadata[k.Value ?? ""] = v.Value ?? "";
+                }
+            }
+        }
+
+        HttpMockSpec result = new(
+            ReadRequest(Required(spec, "req", where), where),
+            ReadResponse(Required(spec, "resp", where), where),
+            metadata,
+            YamlNodes.GetInt64(spec, "created"));
+        MockCache.AddOrUpdate(mock.Spec, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Builds an Http test case in Keploy's shape, with the top-level <c>curl</c>. <paramref name="created"/> defaults to now (unix seconds).
+    /// </summary>
+    public static TestCase CreateTestCase(
+        string name, HttpRequestRecord request, HttpResponseRecord response, Dictionary<string, List<string>>? noise, int? appPort,
+        long? created = null)
+    {
+        YamlMappingNode spec = new()
+        {
+            { "metadata", new YamlMappingNode() },
+            { "req", WriteRequest(request, request.Timestamp) },
+            { "resp", WriteResponse(response, response.Timestamp) },
+            { "objects", new YamlSequenceNode() },
+        };
+        YamlMappingNode noiseMap = new();
+        foreach (KeyValuePair<string, List<string>> pair in noise ?? new Dictionary<string, List<string>>())
+        {
+            YamlSequenceNode regexes = new(pair.Value.Select(r => (YamlNode)new YamlScalarNode(r)));
+            regexes.Style = YamlDotNet.Core.Events.SequenceStyle.Flow;
+            noiseMap.Add(pair.Key, regexes);
+        }
+
+        spec.Add("assertions", new YamlMappingNode { { "noise", noiseMap } });
+        spec.Add("created", YamlNodes.Int(created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        if (appPort is not null)
+        {
+            spec.Add("app_port", YamlNodes.Int(appPort.Value));
+        }
+
+        TestCase testCase = new() { Kind = "Http", Name = name, Spec = spec };
+        testCase.Curl = MakeCurl(request);
+        return testCase;
+    }
+
+    /// <summary>
+    /// Builds an Http mock in Keploy's shape: metadata <c>{connID, name: Http, operation: &lt;method&gt;, type: HTTP_CLIENT}</c>,
+    /// zero req/resp timestamps, <c>objects: []</c>, <c>created</c>, <c>reqTimestampMock</c>, <c>resTimestampMock</c>.
+    /// </summary>
+    public static Mock CreateMock(
+        HttpRequestRecord request, HttpResponseRecord response, long connectionId, DateTimeOffset requestTime, DateTimeOffset responseTime,
+        string name = "")
+    {
+        YamlMappingNode metadata = new()
+        {
+            { "connID", new YamlScalarNode(connectionId.ToString(CultureInfo.InvariantCulture)) { Style = ScalarStyle.DoubleQuoted } },
+            { "name", "Http" },
+            { "operation", request.Method },
+            { "type", "HTTP_CLIENT" },
+        };
+        YamlMappingNode spec = new()
+        {
+            { "metadata", metadata },
+            { "req", WriteRequest(request, KeployTime.Zero) },
+            { "resp", WriteResponse(response, KeployTime.Zero) },
+            { "objects", new YamlSequenceNode() },
+            { "created", YamlNodes.Int(requestTime.ToUnixTimeSeconds()) },
+            { "reqTimestampMock", KeployTime.Format(requestTime) },
+            { "resTimestampMock", KeployTime.Format(responseTime) },
+        };
+        return new Mock { Kind = "Http", Name = name, Spec = spec };
+    }
+
+    /// <summary>Reads <c>spec.req</c>.</summary>
+    /// <exception cref="KeployFormatException">The body is not a scalar.</exception>
+    public static HttpRequestRecord ReadRequest(YamlMappingNode req, SourceLocation where)
+    {
+        HttpRequestRecord r = new()
+        {
+            Method = YamlNodes.GetString(req, "method") ?? "GET",
+            ProtoMajor = (int)YamlNodes.GetInt64(req, "proto_major", 1),
+            ProtoMinor = (int)YamlNodes.GetInt64(req, "proto_minor", 1),
+            Url = YamlNodes.GetString(req, "url") ?? "/",
+            Header = ReadStringMap(YamlNodes.GetMapping(req, "header")),
+            Body = ReadBody(YamlNodes.Get(req, "body"), where, "req.body"),
+            Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(req, "timestamp")) ?? KeployTime.Zero,
+        };
+        if (YamlNodes.GetMapping(req, "url_params") is { } urlParams)
+        {
+            r.UrlParams = ReadStringMap(urlParams);
+        }
+
+        return r;
+    }
+
+    /// <summary>Reads <c>spec.resp</c>.</summary>
+    /// <exception cref="KeployFormatException">The body is not a scalar.</exception>
+    public static HttpResponseRecord ReadResponse(YamlMappingNode resp, SourceLocation where)
+    {
+        return new HttpResponseRecord
+        {
+            StatusCode = (int)YamlNodes.GetInt64(resp, "status_code", 200),
+            Header = ReadStringMap(YamlNodes.GetMapping(resp, "header")),
+            Body = ReadBody(YamlNodes.Get(resp, "body"), where, "resp.body"),
+            StatusMessage = YamlNodes.GetString(resp, "status_message") ?? "",
+            ProtoMajor = (int)YamlNodes.GetInt64(resp, "proto_major"),
+            ProtoMinor = (int)YamlNodes.GetInt64(resp, "proto_minor"),
+            Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(resp, "timestamp")) ?? KeployTime.Zero,
+        };
+    }
+
+    /// <summary>Writes <c>spec.req</c> in Keploy's key order with the given timestamp.</summary>
+    public static YamlMappingNode WriteRequest(HttpRequestRecord request, DateTimeOffset timestamp)
+    {
+        YamlMappingNode node = new()
+        {
+            { "method", request.Method },
+            { "proto_major", YamlNodes.Int(request.ProtoMajor) },
+            { "proto_minor", YamlNodes.Int(request.ProtoMinor) },
+            { "url", request.Url },
+        };
+        if (request.UrlParams is { Count: > 0 })
+        {
+            node.Add("url_params", WriteStringMap(request.UrlParams));
+        }
+
+        node.Add("header", WriteStringMap(request.Header));
+        node.Add("body", WriteBody(request.Body));
+        node.Add("timestamp", KeployTime.Format(timestamp));
+        return node;
+    }
+
+    /// <summary>Writes <c>spec.resp</c> in Keploy's key order with the given timestamp.</summary>
+    public static YamlMappingNode WriteResponse(HttpResponseRecord response, DateTimeOffset timestamp)
+    {
+        return new YamlMappingNode
+        {
+            { "status_code", YamlNodes.Int(response.StatusCode) },
+            { "header", WriteStringMap(response.Header) },
+            { "body", WriteBody(response.Body) },
+            { "status_message", Str(response.StatusMessage) },
+            { "proto_major", YamlNodes.Int(response.ProtoMajor) },
+            { "proto_minor", YamlNodes.Int(response.ProtoMinor) },
+            { "timestamp", KeployTime.Format(timestamp) },
+        };
+    }
+
+    /// <summary>
+    /// Keploy's curl command (<c>pkg/util.go</c> <c>MakeCurlCommand</c>): <c>curl --request M \</c>, <c>--url U \</c>, one
+    /// <c>--header 'K: V' \</c> per header except Content-Length, then <c>--data "&lt;Go-quoted body&gt;"</c> when there is a body.
+    /// </summary>
+    public static string MakeCurl(HttpRequestRecord request)
+    {
+        StringBuilder sb = new();
+        sb.Append("curl --request ").Append(request.Method).Append(" \\\n");
+        sb.Append("  --url ").Append(request.Url).Append(" \\\n");
+        foreach (KeyValuePair<string, string> h in request.Header)
+        {
+            if (!string.Equals(h.Key, "Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                sb.Append("  --header '").Append(h.Key).Append(": ").Append(h.Value).Append("' \\\n");
+            }
+        }
+
+        if (request.Body.Bytes.Length > 0)
+        {
+            sb.Append("  --data ").Append(GoQuote(request.Body.Text));
+        }
+
+        return sb.ToString();
+    }
+
+    private static YamlMappingNode Required(YamlMappingNode spec, string key, SourceLocation where)
+    {
+        return YamlNodes.GetMapping(spec, key) ?? throw new KeployFormatException(where, $"Http spec has no '{key}' mapping");
+    }
+
+    private static Dictionary<string, List<string>> ReadNoise(YamlNode? node)
+    {
+        Dictionary<string, List<string>> noise = new(StringComparer.Ordinal);
+        if (node is YamlMappingNode map)
+        {
+            foreach (KeyValuePair<YamlNode, YamlNode> pair in map.Children)
+            {
+                List<string> regexes = pair.Value is YamlSequenceNode seq
+                    ? seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList()
+                    : new List<string>();
+                noise[((YamlScalarNode)pair.Key).Value ?? ""] = regexes;
+            }
+        }
+        else if (node is YamlSequenceNode list)
+        {
+            // 2023 files: noise is a list of paths, each meaning "always ignore".
+            foreach (YamlScalarNode s in list.Children.OfType<YamlScalarNode>())
+            {
+                noise[s.Value ?? ""] = new List<string>();
+            }
+        }
+
+        return noise;
+    }
+
+    private static Dictionary<string, string> ReadStringMap(YamlMappingNode? map)
+    {
+        Dictionary<string, string> result = new(StringComparer.OrdinalIgnoreCase);
+        if (map is null)
+        {
+            return result;
+        }
+
+        foreach (KeyValuePair<YamlNode, YamlNode> pair in map.Children)
+        {
+            if (pair.Key is YamlScalarNode k)
+            {
+                result[k.Value ?? ""] = pair.Value is YamlScalarNode v ? v.Value ?? "" : "";
+            }
+        }
+
+        return result;
+    }
+
+    private static YamlMappingNode WriteStringMap(Dictionary<string, string> map)
+    {
+        YamlMappingNode node = new();
+        foreach (KeyValuePair<string, string> pair in map.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            node.Add(pair.Key, Str(pair.Value));
+        }
+
+        return node;
+    }
+
+    private static HttpBody ReadBody(YamlNode? node, SourceLocation where, string field)
+    {
+        if (node is null)
+        {
+            return HttpBody.Empty;
+        }
+
+        if (node is not YamlScalarNode scalar)
+        {
+            SourceLocation at = where with { Line = (int)node.Start.Line, Column = (int)node.Start.Column };
+            throw new KeployFormatException(at, $"{field} is not a scalar");
+        }
+
+        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is BinaryTag or "!!binary")
+        {
+            try
+            {
+                string b64 = new((scalar.Value ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
+                return new HttpBody(Convert.FromBase64String(b64), isBinary: true);
+            }
+            catch (FormatException)
+            {
+                SourceLocation at = where with { Line = (int)node.Start.Line, Column = (int)node.Start.Column };
+                throw new KeployFormatException(at, $"{field} is tagged !!binary but is not base64");
+            }
+        }
+
+        return YamlNodes.IsNull(scalar) && scalar.Value is "~" or "null" ? HttpBody.Empty : HttpBody.FromText(scalar.Value ?? "");
+    }
+
+    private static YamlScalarNode WriteBody(HttpBody body)
+    {
+        if (body.IsBinary)
+        {
+            return new YamlScalarNode(Convert.ToBase64String(body.Bytes)) { Tag = BinaryTag };
+        }
+
+        return Str(body.Text);
+    }
+
+    // Strings that would read back as something else when plain ("", "164", "true") are double-quoted; the storage writer may restyle.
+    private static YamlScalarNode Str(string value)
+    {
+        YamlScalarNode node = new(value);
+        if (value.Length == 0 || LooksLikeNonString(value))
+        {
+            node.Style = ScalarStyle.DoubleQuoted;
+        }
+
+        return node;
+    }
+
+    private static bool LooksLikeNonString(string value) =>
+        value is "~" or "null" or "Null" or "NULL" or "true" or "false" or "True" or "False" or "TRUE" or "FALSE" or "yes" or "no"
+        || double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    private static string GoQuote(string s)
+    {
+        StringBuilder sb = new("\"");
+        foreach (Rune r in s.EnumerateRunes())
+        {
+            switch (r.Value)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\a': sb.Append("\\a"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\v': sb.Append("\\v"); break;
+                default:
+                    if (r.Value < 0x20 || r.Value == 0x7f)
+                    {
+                        sb.Append("\\x").Append(r.Value.ToString("x2", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(r.ToString());
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.Append('"').ToString();
+    }
+}

@@ -1,0 +1,56 @@
+namespace Keploy.Core.Protocols.Http;
+
+/// <summary>Splits Keploy URLs (absolute in test cases, request-target in mocks) into path and query.</summary>
+internal static class HttpUrl
+{
+    /// <summary>The origin-form (<c>/path?query</c>) of an absolute URL or request target.</summary>
+    public static string OriginForm(string url)
+    {
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && !url.StartsWith('/'))
+        {
+            int slash = url.IndexOfAny(['/', '?'], scheme + 3);
+            string rest = slash < 0 ? "/" : url[slash..];
+            return rest.StartsWith('?') ? "/" + rest : rest;
+        }
+
+        return url.Length == 0 ? "/" : url;
+    }
+
+    /// <summary>Path of the URL (without query or fragment).</summary>
+    public static string Path(string url)
+    {
+        string origin = OriginForm(url);
+        int q = origin.IndexOfAny(['?', '#']);
+        return q < 0 ? origin : origin[..q];
+    }
+
+    /// <summary>Query parameters (names and raw values, in order; a name may repeat).</summary>
+    public static List<KeyValuePair<string, string>> Query(string url)
+    {
+        string origin = OriginForm(url);
+        int q = origin.IndexOf('?', StringComparison.Ordinal);
+        List<KeyValuePair<string, string>> result = new();
+        if (q < 0)
+        {
+            return result;
+        }
+
+        string query = origin[(q + 1)..];
+        int hash = query.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0)
+        {
+            query = query[..hash];
+        }
+
+        foreach (string part in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = part.IndexOf('=', StringComparison.Ordinal);
+            string name = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
+            string value = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
+            result.Add(new(name, value));
+        }
+
+        return result;
+    }
+}

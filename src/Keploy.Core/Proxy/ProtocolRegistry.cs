@@ -1,0 +1,14 @@
+using Keploy.Core.Protocols.Http;
+
+namespace Keploy.Core.Proxy;
+
+/// <summary>The protocols the proxy understands, in detection order.</summary>
+public static class ProtocolRegistry
+{
+    /// <summary>Every built-in integration (HTTP/1.x, PostgreSQL).</summary>
+    public static IReadOnlyList<IProtocolIntegration> All() => new IProtocolIntegration[]
+    {
+        new HttpIntegration(),
+        new Keploy.Core.Protocols.Postgres.PostgresIntegration(),
+    };
+}

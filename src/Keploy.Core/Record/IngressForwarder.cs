@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Keploy.Core.Record;
+
+/// <summary>
+/// Record mode's ingress: listens on the port the app asked for (the eBPF bind hook moved the app elsewhere) and forwards every
+/// connection to the app's new port, handing each connection to <see cref="ConnectionHandler"/> which relays and records.
+/// </summary>
+internal sealed class IngressForwarder : IAsyncDisposable
+{
+    private readonly Socket _listener;
+    private readonly IPEndPoint _app;
+    private readonly Func<Stream, Stream, CancellationToken, Task> _handler;
+    private readonly Action<string> _log;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private readonly List<Task> _connections = new();
+
+    private IngressForwarder(Socket listener, IPEndPoint app, Func<Stream, Stream, CancellationToken, Task> handler, Action<string> log)
+    {
+        _listener = listener;
+        _app = app;
+        _handler = handler;
+        _log = log;
+        _loop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The port listened on (the app's original port).</summary>
+    public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
+
+    /// <summary>
+    /// Listens on <paramref name="family"/>'s any-address at <paramref name="originalPort"/> and forwards to loopback
+    /// <paramref name="newPort"/>. Throws <see cref="SocketException"/> when the port cannot be taken.
+    /// </summary>
+    public static IngressForwarder Start(AddressFamily family, int originalPort, int newPort, Func<Stream, Stream, CancellationToken, Task> handler, Action<string> log)
+    {
+        Socket listener = new(family, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (family == AddressFamily.InterNetworkV6)
+            {
+                listener.DualMode = false;
+            }
+
+            IPAddress any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+            listener.Bind(new IPEndPoint(any, originalPort));
+            listener.Listen(512);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+
+        IPAddress loopback = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        return new IngressForwarder(listener, new IPEndPoint(loopback, newPort), handler, log);
+    }
+
+    /// <summary>Stops accepting and waits (up to <paramref name="drain"/>) for open exchanges to finish.</summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        _listener.Dispose();
+        Task[] open;
+        lock (_connections)
+        {
+            open = _connections.ToArray();
+        }
+
+        await Task.WhenAny(Task.WhenAll(open), Task.Delay(drain)).ConfigureAwait(false);
+        _stop.Cancel();
+        await _loop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                return;
+            }
+
+            Task task = Task.Run(() => ForwardAsync(client));
+            lock (_connections)
+            {
+                _connections.RemoveAll(t => t.IsCompleted);
+                _connections.Add(task);
+            }
+        }
+    }
+
+    private async Task ForwardAsync(Socket client)
+    {
+        client.NoDelay = true;
+        using Socket app = new(_app.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await using NetworkStream clientStream = new(client, ownsSocket: true);
+        try
+        {
+            await app.ConnectAsync(_app, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            _log($"ingress: cannot reach the app at {_app} for a connection from {client.RemoteEndPoint}: {ex.Message}");
+            return;
+        }
+
+        await using NetworkStream appStream = new(app, ownsSocket: false);
+        try
+        {
+            await _handler(clientStream, appStream, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex)
+        {
+            _log($"ingress: connection from {client.RemoteEndPoint} closed: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Keploy.Core.Record;
+
+/// <summary>Settings of one <c>record</c> run. Defaults are Keploy's (<c>config/default.go</c>).</summary>
+public sealed class RecordOptions
+{
+    /// <summary>The folder that holds (or will hold) <c>keploy/</c> (<c>-p/--path</c>).</summary>
+    public string Path { get; set; } = ".";
+
+    /// <summary>The app command (<c>-c/--command</c>), run through <c>/bin/sh -c</c> inside the run's cgroup.</summary>
+    public string AppCommand { get; set; } = "";
+
+    /// <summary>Working directory of the app (default: current directory).</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>Extra environment for the app.</summary>
+    public Dictionary<string, string> AppEnvironment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Outgoing proxy port (<c>--proxy-port</c>, 16789).</summary>
+    public int ProxyPort { get; set; } = 16789;
+
+    /// <summary>Ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>
+    public List<int> PassThroughPorts { get; set; } = new();
+
+    /// <summary>Stop recording after this long (<c>--record-timer</c>); null records until the app exits or Ctrl+C.</summary>
+    public TimeSpan? RecordTimer { get; set; }
+
+    /// <summary>How long the app gets to exit after SIGTERM before its cgroup is killed.</summary>
+    public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Keploy.Core.Replay.Comparison;
+
+/// <summary>
+/// Keploy's <c>pkg.IsTime</c>: does a string look like a time? Shapes follow Go's layouts (<c>time.Layout</c>, ANSIC, UnixDate,
+/// RubyDate, RFC822/Z, RFC850, RFC1123/Z (<c>Thu, 16 Oct 2025 10:55:58 GMT</c>), RFC3339/Nano, Kitchen, Stamp/Milli/Micro/Nano,
+/// Go's <c>Time.String()</c>, <c>2006-01-02 15:04:05</c>, <c>2006-01-02</c>, <c>01/02/2006</c>, <c>01/02/2006 15:04:05</c>,
+/// <c>02-Jan-2006</c>, <c>02-Jan-2006 15:04:05</c>) plus the offset-less ISO form System.Text.Json writes for unspecified-kind
+/// <c>DateTime</c> (<c>2025-10-16T10:55:58.1234567</c>). Numbers count as times when, read as Unix seconds or milliseconds, they lie
+/// within ±24 h of now. Like Go, seconds may carry a fraction in every layout.
+/// </summary>
+public static partial class TimeValue
+{
+    private const string Wk = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+    private const string WkLong = "(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+    private const string Mon = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
+    private const string D2 = "(0[1-9]|[12][0-9]|3[01])";
+    private const string DSp = "( ?[1-9]|[12][0-9]|3[01])";
+    private const string Mo = "(0[1-9]|1[0-2])";
+    private const string Hms = "([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\\.[0-9]{1,9})?";
+    private const string Hm = "([01][0-9]|2[0-3]):[0-5][0-9]";
+    private const string Zone = "([A-Z]{3,5}|[+-][0-9]{2})";
+    private const string Off = "[+-][0-9]{4}";
+    private const string Ymd = "[0-9]{4}-" + Mo + "-" + D2;
+
+    private static readonly Regex[] Layouts =
+    [
+        new($"^{Mo}/{D2} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{{1,9}})?(AM|PM) '[0-9]{{2}} {Off}$"), // time.Layout
+        new($"^{Wk} {Mon} {DSp} {Hms} [0-9]{{4}}$"),                  // ANSIC
+        new($"^{Wk} {Mon} {DSp} {Hms} {Zone} [0-9]{{4}}$"),           // UnixDate
+        new($"^{Wk} {Mon} {D2} {Hms} {Off} [0-9]{{4}}$"),             // RubyDate
+        new($"^{D2} {Mon} [0-9]{{2}} {Hm} {Zone}$"),                  // RFC822
+        new($"^{D2} {Mon} [0-9]{{2}} {Hm} {Off}$"),                   // RFC822Z
+        new($"^{WkLong}, {D2}-{Mon}-[0-9]{{2}} {Hms} {Zone}$"),       // RFC850
+        new($"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Zone}$"),           // RFC1123
+        new($"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Off}$"),            // RFC1123Z
+        new($"^{Ymd}[Tt]{Hms}([Zz]|[+-][0-9]{{2}}:[0-9]{{2}})$"),     // RFC3339, RFC3339Nano
+        new($"^{Ymd}T{Hms}$"),                                        // System.Text.Json, DateTimeKind.Unspecified
+        new("^(1[0-2]|[1-9]):[0-5][0-9](AM|PM)$"),                    // Kitchen
+        new($"^{Mon} {DSp} {Hms}$"),                                  // Stamp, StampMilli, StampMicro, StampNano
+        new($"^{Ymd} {Hms} {Off} {Zone}$"),                           // Go Time.String()
+        new($"^{Ymd} {Hms}$"),                                        // time.DateTime
+        new($"^{Ymd}$"),                                              // time.DateOnly
+        new($"^{Mo}/{D2}/[0-9]{{4}}$"),                               // 01/02/2006
+        new($"^{Mo}/{D2}/[0-9]{{4}} {Hms}$"),                         // 01/02/2006 15:04:05
+        new($"^{D2}-{Mon}-[0-9]{{4}}$"),                              // 02-Jan-2006
+        new($"^{D2}-{Mon}-[0-9]{{4}} {Hms}$"),                        // 02-Jan-2006 15:04:05
+    ];
+
+    /// <summary>True when <paramref name="value"/> looks like a time (see the type's remarks).</summary>
+    /// <param name="value">A header value or JSON scalar text.</param>
+    /// <param name="now">The reference time for epoch numbers (default: now).</param>
+    public static bool IsTime(string? value, DateTimeOffset? now = null)
+    {
+        if (value is null)
+        {
+            return false;
+        }
+
+        string s = value.Trim();
+        if (s.Length < 5)
+        {
+            return false;
+        }
+
+        if (EpochNumber().IsMatch(s))
+        {
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double number))
+            {
+                return false;
+            }
+
+            DateTimeOffset reference = now ?? DateTimeOffset.UtcNow;
+            double seconds = reference.ToUnixTimeMilliseconds() / 1000.0;
+            const double Day = 24 * 60 * 60;
+            return Math.Abs(number - seconds) <= Day || Math.Abs(number - (seconds * 1000)) <= Day * 1000;
+        }
+
+        foreach (Regex layout in Layouts)
+        {
+            if (layout.IsMatch(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [GeneratedRegex("^[0-9]+(\\.[0-9]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex EpochNumber();
+}

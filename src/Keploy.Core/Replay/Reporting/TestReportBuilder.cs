@@ -1,0 +1,292 @@
+using System.Globalization;
+using Keploy.Core.Models;
+using Keploy.Core.Protocols.Http;
+using Keploy.Core.Replay.Comparison;
+using YamlDotNet.RepresentationModel;
+
+namespace Keploy.Core.Replay.Reporting;
+
+/// <summary>
+/// Builds <c>keploy/reports/test-run-N/test-set-M-report.yaml</c> in Keploy's shape and key order (<c>pkg/models/testrun.go</c>
+/// <c>TestReport</c>, <c>TestResult</c>; reference §3.4):
+/// <c>version, name (test-set-M-report), status, [failure_reason], success, failure, [obsolete], ignored, total, tests[], test_set,
+/// created_at, time_taken</c>; each test <c>kind, name (quirk: the set id), status, started, completed, test_case_path, mock_path,
+/// test_case_id, req (recorded), resp (actual, timestamp zero), noise, result{status_code, headers_result, body_result, dep_result},
+/// time_taken, [failure_info{unmatched_calls}]</c>. Times: <c>started</c>/<c>completed</c>/<c>created_at</c> in Unix seconds,
+/// <c>time_taken</c> as Go's <c>Duration.String()</c> (<c>12.5ms</c>, <c>1.234s</c>).
+/// </summary>
+public static class TestReportBuilder
+{
+    /// <summary>Builds the report of one test-set.</summary>
+    /// <param name="result">The test-set's outcome; each <see cref="TestCaseResult.Comparison"/> should hold a <see cref="ComparisonResult"/>.</param>
+    /// <param name="testSetPath">Absolute path of <c>keploy/test-set-M</c> (written as <c>test_case_path</c>; <c>mock_path</c> adds <c>/mocks.yaml</c>).</param>
+    /// <param name="createdAt">When the report is written (<c>created_at</c>).</param>
+    public static YamlMappingNode Build(TestSetResult result, string testSetPath, DateTimeOffset createdAt)
+    {
+        int passed = result.Tests.Count(t => t.Status == TestStatus.Passed);
+        int failed = result.Tests.Count(t => t.Status == TestStatus.Failed);
+        int obsolete = result.Tests.Count(t => t.Status == TestStatus.Obsolete);
+        int ignored = result.Tests.Count(t => t.Status == TestStatus.Ignored);
+
+        YamlMappingNode root = new();
+        root.Add("version", KeployDocumentDefaults.Version);
+        root.Add("name", result.TestSetId + "-report");
+        root.Add("status", result.Status.ToKeployName());
+        if (!string.IsNullOrEmpty(result.Error))
+        {
+            root.Add("failure_reason", ReportYaml.Str(result.Error));
+        }
+
+        root.Add("success", ReportYaml.Int(passed));
+        root.Add("failure", ReportYaml.Int(failed));
+        if (obsolete > 0)
+        {
+            root.Add("obsolete", ReportYaml.Int(obsolete));
+        }
+
+        root.Add("ignored", ReportYaml.Int(ignored));
+        root.Add("total", ReportYaml.Int(result.Tests.Count));
+        YamlSequenceNode tests = result.Tests.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
+        foreach (TestCaseResult test in result.Tests)
+        {
+            tests.Add(BuildTest(test, testSetPath));
+        }
+
+        root.Add("tests", tests);
+        root.Add("test_set", result.TestSetId);
+        root.Add("created_at", ReportYaml.Int(createdAt.ToUnixTimeSeconds()));
+        root.Add("time_taken", GoDuration(result.Duration));
+        return root;
+    }
+
+    /// <summary>Builds one entry of <c>tests</c>.</summary>
+    public static YamlMappingNode BuildTest(TestCaseResult test, string testSetPath)
+    {
+        YamlMappingNode node = new();
+        node.Add("kind", string.IsNullOrEmpty(test.TestCase.Kind) ? "Http" : test.TestCase.Kind);
+        node.Add("name", test.TestSetId);
+        node.Add("status", test.Status.ToKeployName());
+        node.Add("started", ReportYaml.Int(test.Started.ToUnixTimeSeconds()));
+        node.Add("completed", ReportYaml.Int(test.Completed.ToUnixTimeSeconds()));
+        node.Add("test_case_path", ReportYaml.Str(testSetPath));
+        node.Add("mock_path", ReportYaml.Str(Path.Combine(testSetPath, "mocks.yaml")));
+        node.Add("test_case_id", test.TestCase.Name);
+
+        YamlNode? recordedReq = YamlNodes.Get(test.TestCase.Spec, "req");
+        node.Add("req", recordedReq is null ? new YamlMappingNode() : ReportYaml.Clone(recordedReq));
+        node.Add("resp", BuildResponse(test.Actual ?? new HttpResponseRecord { StatusCode = 0 }, zeroTimestamp: true));
+
+        YamlNode? noise = YamlNodes.Get(YamlNodes.GetMapping(test.TestCase.Spec, "assertions"), "noise");
+        node.Add("noise", noise is YamlMappingNode ? ReportYaml.Clone(noise) : new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow });
+
+        node.Add("result", BuildResult(test));
+        node.Add("time_taken", GoDuration(test.Duration));
+        if (test.Misses.Count > 0)
+        {
+            node.Add("failure_info", BuildFailureInfo(test.Misses));
+        }
+
+        return node;
+    }
+
+    /// <summary>An HTTP request in Keploy's test-case shape: method, proto_major, proto_minor, url, header (sorted), body, timestamp.</summary>
+    public static YamlMappingNode BuildRequest(HttpRequestRecord request)
+    {
+        YamlMappingNode node = new();
+        node.Add("method", request.Method);
+        node.Add("proto_major", ReportYaml.Int(request.ProtoMajor));
+        node.Add("proto_minor", ReportYaml.Int(request.ProtoMinor));
+        node.Add("url", ReportYaml.Str(request.Url));
+        node.Add("header", Headers(request.Header));
+        node.Add("body", Body(request.Body));
+        node.Add("timestamp", ReportYaml.Time(request.Timestamp));
+        return node;
+    }
+
+    /// <summary>
+    /// An HTTP response in Keploy's shape: status_code, header (sorted), body, status_message, proto_major, proto_minor, timestamp.
+    /// Reports write the actual response with a zero timestamp (<paramref name="zeroTimestamp"/>), a Keploy quirk kept on purpose.
+    /// </summary>
+    public static YamlMappingNode BuildResponse(HttpResponseRecord response, bool zeroTimestamp)
+    {
+        YamlMappingNode node = new();
+        node.Add("status_code", ReportYaml.Int(response.StatusCode));
+        node.Add("header", Headers(response.Header));
+        node.Add("body", Body(response.Body));
+        node.Add("status_message", ReportYaml.Str(response.StatusMessage));
+        node.Add("proto_major", ReportYaml.Int(response.ProtoMajor));
+        node.Add("proto_minor", ReportYaml.Int(response.ProtoMinor));
+        node.Add("timestamp", ReportYaml.Time(zeroTimestamp ? KeployTime.Zero : response.Timestamp));
+        return node;
+    }
+
+    /// <summary>
+    /// <c>result</c>: status_code, headers_result, body_result, dep_result. Without a <see cref="ComparisonResult"/> (the app gave no
+    /// response) the status is abnormal with the recorded code as expected and 0 as actual, and the lists are empty.
+    /// </summary>
+    public static YamlMappingNode BuildResult(TestCaseResult test)
+    {
+        YamlMappingNode node = new();
+        if (test.Comparison is not ComparisonResult c)
+        {
+            long expected = YamlNodes.GetInt64(YamlNodes.GetMapping(test.TestCase.Spec, "resp"), "status_code");
+            node.Add("status_code", StatusCode(new StatusCodeResult(false, (int)expected, test.Actual?.StatusCode ?? 0)));
+            node.Add("headers_result", ReportYaml.EmptySequence());
+            node.Add("body_result", ReportYaml.EmptySequence());
+            node.Add("dep_result", ReportYaml.EmptySequence());
+            return node;
+        }
+
+        node.Add("status_code", StatusCode(c.StatusCode));
+        YamlSequenceNode headers = c.HeadersResult.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
+        foreach (HeaderResult h in c.HeadersResult)
+        {
+            YamlMappingNode entry = new();
+            entry.Add("normal", ReportYaml.Bool(h.Normal));
+            entry.Add("expected", HeaderValues(h.Expected));
+            entry.Add("actual", HeaderValues(h.Actual));
+            headers.Add(entry);
+        }
+
+        node.Add("headers_result", headers);
+        YamlSequenceNode bodies = c.BodyResult.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
+        foreach (BodyResult b in c.BodyResult)
+        {
+            YamlMappingNode entry = new();
+            entry.Add("normal", ReportYaml.Bool(b.Normal));
+            entry.Add("type", b.Type);
+            entry.Add("expected", ReportYaml.Str(b.Expected));
+            entry.Add("actual", ReportYaml.Str(b.Actual));
+            bodies.Add(entry);
+        }
+
+        node.Add("body_result", bodies);
+        node.Add("dep_result", ReportYaml.EmptySequence());
+        return node;
+    }
+
+    /// <summary>Go's <c>time.Duration.String()</c> for a TimeSpan (100 ns resolution): <c>0s</c>, <c>800ns</c>, <c>1.5µs</c>, <c>12.5ms</c>, <c>1.234s</c>, <c>2m3.5s</c>, <c>1h0m0s</c>.</summary>
+    public static string GoDuration(TimeSpan duration)
+    {
+        long ticks = duration.Ticks;
+        if (ticks == 0)
+        {
+            return "0s";
+        }
+
+        string sign = ticks < 0 ? "-" : "";
+        decimal t = Math.Abs((decimal)ticks);
+        if (t < 10)
+        {
+            return sign + (t * 100).ToString(CultureInfo.InvariantCulture) + "ns";
+        }
+
+        if (t < TimeSpan.TicksPerMillisecond)
+        {
+            return sign + Trim(t / 10m) + "µs";
+        }
+
+        if (t < TimeSpan.TicksPerSecond)
+        {
+            return sign + Trim(t / TimeSpan.TicksPerMillisecond) + "ms";
+        }
+
+        decimal totalSeconds = t / TimeSpan.TicksPerSecond;
+        long hours = (long)(totalSeconds / 3600);
+        long minutes = (long)((totalSeconds - (hours * 3600)) / 60);
+        decimal seconds = totalSeconds - (hours * 3600) - (minutes * 60);
+        string s = Trim(seconds) + "s";
+        if (hours > 0)
+        {
+            return $"{sign}{hours}h{minutes}m{s}";
+        }
+
+        return minutes > 0 ? $"{sign}{minutes}m{s}" : sign + s;
+    }
+
+    private static string Trim(decimal value)
+    {
+        string text = value.ToString("0.#########", CultureInfo.InvariantCulture);
+        return text;
+    }
+
+    private static YamlMappingNode StatusCode(StatusCodeResult s)
+    {
+        YamlMappingNode node = new();
+        node.Add("normal", ReportYaml.Bool(s.Normal));
+        node.Add("expected", ReportYaml.Int(s.Expected));
+        node.Add("actual", ReportYaml.Int(s.Actual));
+        return node;
+    }
+
+    private static YamlMappingNode HeaderValues(HeaderValues h)
+    {
+        YamlMappingNode node = new();
+        node.Add("key", ReportYaml.Str(h.Key));
+        YamlSequenceNode values = h.Value.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
+        foreach (string v in h.Value)
+        {
+            values.Add(ReportYaml.Str(v));
+        }
+
+        node.Add("value", values);
+        return node;
+    }
+
+    private static YamlMappingNode BuildFailureInfo(IReadOnlyList<MockMiss> misses)
+    {
+        YamlSequenceNode calls = new();
+        foreach (MockMiss m in misses)
+        {
+            YamlMappingNode call = new();
+            call.Add("protocol", ReportYaml.Str(m.Kind));
+            call.Add("actual_summary", ReportYaml.Str(m.Summary));
+            call.Add("destination", ReportYaml.Str(m.Destination));
+            if (m.ClosestMock is not null)
+            {
+                call.Add("closest_mock", ReportYaml.Str(m.ClosestMock));
+            }
+
+            if (m.Diff is not null)
+            {
+                call.Add("diff", ReportYaml.Str(m.Diff));
+            }
+
+            calls.Add(call);
+        }
+
+        YamlMappingNode node = new();
+        node.Add("unmatched_calls", calls);
+        return node;
+    }
+
+    private static YamlMappingNode Headers(Dictionary<string, string> headers)
+    {
+        YamlMappingNode node = new();
+        foreach (KeyValuePair<string, string> h in headers.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            node.Add(ReportYaml.Str(h.Key), ReportYaml.Str(h.Value));
+        }
+
+        if (headers.Count == 0)
+        {
+            node.Style = YamlDotNet.Core.Events.MappingStyle.Flow;
+        }
+
+        return node;
+    }
+
+    private static YamlScalarNode Body(HttpBody body)
+    {
+        if (body.IsBinary)
+        {
+            return new YamlScalarNode(Convert.ToBase64String(body.Bytes, Base64FormattingOptions.InsertLineBreaks).Replace("\r\n", "\n", StringComparison.Ordinal))
+            {
+                Tag = "tag:yaml.org,2002:binary",
+                Style = YamlDotNet.Core.ScalarStyle.Literal,
+            };
+        }
+
+        return ReportYaml.Str(body.Text);
+    }
+}

@@ -1,0 +1,500 @@
+using System.Globalization;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Keploy.Core.Storage;
+
+/// <summary>
+/// Writes YamlDotNet node trees the way Keploy's Go writer (<c>gopkg.in/yaml.v3</c>, <c>pkg/platform/yaml/yaml.go</c>) does:
+/// block mappings, sequences indented one step inside mappings (<c>key:\n    - item</c>), the first level inside a sequence item
+/// skipping the <c>"- "</c> indicator, deeper levels rounded up to the next multiple of the indent, no line wrapping.
+/// </summary>
+/// <remarks>
+/// <para>Scalar rules (the contract for everybody who builds nodes):</para>
+/// <list type="bullet">
+/// <item><see cref="ScalarStyle.Any"/> (a node built fresh, <c>new YamlScalarNode("29")</c>) is a <b>string</b>: written plain when
+/// yaml.v3 would, double-quoted when plain text would read back as a number, bool, null or timestamp (<c>"29"</c>, <c>""</c>),
+/// single-quoted when it starts with an indicator (<c>'*/*'</c>), <c>|</c>/<c>|-</c> when it holds a line break.</item>
+/// <item><see cref="ScalarStyle.Plain"/> is written verbatim when that is valid YAML: use it for numbers, booleans, null and
+/// timestamps (<see cref="KeployYaml.Int"/>, <see cref="KeployYaml.Bool"/>, <see cref="KeployYaml.Timestamp"/>).</item>
+/// <item>Quoted and block styles read from a file are kept when they can hold the value; otherwise the next safe style is used.</item>
+/// <item>A tag is written in short form (<c>!!binary</c>); <c>!!str/!!int/!!float/!!bool/!!null</c> on a fresh node only choose
+/// quoting and are not written.</item>
+/// <item>A collection read as flow (<c>[0, 0]</c>, <c>{a: b}</c>) stays flow; empty collections are always <c>{}</c>/<c>[]</c>.</item>
+/// </list>
+/// Aliases are written expanded; comments are not kept (Keploy ignores them).
+/// </remarks>
+public static class KeployYamlWriter
+{
+    private const string YamlTagPrefix = "tag:yaml.org,2002:";
+
+    /// <summary>Writes one document's root node (no <c>---</c>, no header) ending with a newline.</summary>
+    /// <param name="output">Where the text goes.</param>
+    /// <param name="root">The root node, normally a mapping.</param>
+    /// <param name="indent">Indentation step: 4 for mocks, reports, mappings and keploy.yml; 2 for test cases.</param>
+    public static void WriteDocument(StringBuilder output, YamlNode root, int indent)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(root);
+        if (indent < 2 || indent > 9)
+        {
+            throw new ArgumentOutOfRangeException(nameof(indent), indent, "indent must be 2..9");
+        }
+
+        var writer = new Writer(output, indent);
+        writer.WriteRoot(root);
+    }
+
+    /// <summary>Returns one document's text (see <see cref="WriteDocument(StringBuilder, YamlNode, int)"/>).</summary>
+    public static string ToText(YamlNode root, int indent)
+    {
+        var sb = new StringBuilder();
+        WriteDocument(sb, root, indent);
+        return sb.ToString();
+    }
+
+    private sealed class Writer
+    {
+        private readonly StringBuilder _out;
+        private readonly int _best;
+
+        public Writer(StringBuilder output, int best)
+        {
+            _out = output;
+            _best = best;
+        }
+
+        public void WriteRoot(YamlNode root)
+        {
+            switch (root)
+            {
+                case YamlMappingNode map when map.Children.Count > 0 && map.Style != MappingStyle.Flow:
+                    WriteBlockMapping(map, 0, firstInline: false);
+                    break;
+                case YamlSequenceNode seq when seq.Children.Count > 0 && seq.Style != SequenceStyle.Flow:
+                    WriteBlockSequence(seq, 0, firstInline: false);
+                    break;
+                default:
+                    WriteInline(root, 0, inFlow: false, isKey: false);
+                    _out.Append('\n');
+                    break;
+            }
+        }
+
+        private int ChildIndent(int parent, bool parentIsSequenceItem)
+        {
+            return parentIsSequenceItem ? parent + 2 : _best * ((parent + _best) / _best);
+        }
+
+        private static bool IsBlockCollection(YamlNode node)
+        {
+            return node switch
+            {
+                YamlMappingNode m => m.Children.Count > 0 && m.Style != MappingStyle.Flow,
+                YamlSequenceNode s => s.Children.Count > 0 && s.Style != SequenceStyle.Flow,
+                _ => false,
+            };
+        }
+
+        private void WriteIndent(int indent)
+        {
+            _out.Append(' ', indent);
+        }
+
+        // Entries of a block mapping at `indent`. When firstInline, the cursor is already after "- " at that column.
+        private void WriteBlockMapping(YamlMappingNode map, int indent, bool firstInline)
+        {
+            bool first = true;
+            foreach (KeyValuePair<YamlNode, YamlNode> pair in map.Children)
+            {
+                if (!(first && firstInline))
+                {
+                    WriteIndent(indent);
+                }
+
+                first = false;
+                WriteKey(pair.Key);
+                _out.Append(':');
+                WriteValueAfterIndicator(pair.Value, indent, parentIsSequenceItem: false);
+            }
+        }
+
+        private void WriteBlockSequence(YamlSequenceNode seq, int indent, bool firstInline)
+        {
+            bool first = true;
+            foreach (YamlNode item in seq.Children)
+            {
+                if (!(first && firstInline))
+                {
+                    WriteIndent(indent);
+                }
+
+                first = false;
+                _out.Append('-');
+                if (item is YamlMappingNode m && IsBlockCollection(m))
+                {
+                    _out.Append(' ');
+                    WriteTagAndAnchorPrefix(item);
+                    WriteBlockMapping(m, indent + 2, firstInline: true);
+                }
+                else if (item is YamlSequenceNode s && IsBlockCollection(s))
+                {
+                    _out.Append(' ');
+                    WriteTagAndAnchorPrefix(item);
+                    WriteBlockSequence(s, indent + 2, firstInline: true);
+                }
+                else
+                {
+                    WriteValueAfterIndicator(item, indent, parentIsSequenceItem: true);
+                }
+            }
+        }
+
+        // The cursor is right after "key:" or "-"; writes the value and the final newline.
+        private void WriteValueAfterIndicator(YamlNode value, int indent, bool parentIsSequenceItem)
+        {
+            int child = ChildIndent(indent, parentIsSequenceItem);
+            if (IsBlockCollection(value))
+            {
+                if (HasWrittenTag(value))
+                {
+                    _out.Append(' ');
+                    WriteTagAndAnchorPrefix(value, trailingSpace: false);
+                }
+
+                _out.Append('\n');
+                if (value is YamlMappingNode m)
+                {
+                    WriteBlockMapping(m, child, firstInline: false);
+                }
+                else
+                {
+                    WriteBlockSequence((YamlSequenceNode)value, child, firstInline: false);
+                }
+
+                return;
+            }
+
+            _out.Append(' ');
+            if (value is YamlScalarNode scalar)
+            {
+                ScalarStyle style = SelectStyle(scalar, inFlow: false, isKey: false, out string text);
+                WriteScalarTag(scalar);
+                if (style is ScalarStyle.Literal)
+                {
+                    WriteLiteral(text, child);
+                    return;
+                }
+
+                WriteFlowScalar(text, style);
+            }
+            else
+            {
+                WriteInline(value, child, inFlow: false, isKey: false);
+            }
+
+            _out.Append('\n');
+        }
+
+        private void WriteKey(YamlNode key)
+        {
+            if (key is YamlScalarNode scalar)
+            {
+                ScalarStyle style = SelectStyle(scalar, inFlow: false, isKey: true, out string text);
+                WriteScalarTag(scalar);
+                WriteFlowScalar(text, style);
+            }
+            else
+            {
+                WriteInline(key, 0, inFlow: true, isKey: true);
+            }
+        }
+
+        // Flow collections and non-block scalars on the current line.
+        private void WriteInline(YamlNode node, int indent, bool inFlow, bool isKey)
+        {
+            switch (node)
+            {
+                case YamlScalarNode scalar:
+                {
+                    ScalarStyle style = SelectStyle(scalar, inFlow || isKey, isKey, out string text);
+                    WriteScalarTag(scalar);
+                    if (style == ScalarStyle.Literal)
+                    {
+                        WriteLiteral(text, ChildIndent(indent, false));
+                        _out.Length--; // WriteLiteral ends with a newline; the caller writes it.
+                        return;
+                    }
+
+                    WriteFlowScalar(text, style);
+                    return;
+                }
+
+                case YamlSequenceNode seq:
+                {
+                    WriteTagAndAnchorPrefix(seq);
+                    _out.Append('[');
+                    bool first = true;
+                    foreach (YamlNode item in seq.Children)
+                    {
+                        if (!first)
+                        {
+                            _out.Append(", ");
+                        }
+
+                        first = false;
+                        WriteInline(item, indent, inFlow: true, isKey: false);
+                    }
+
+                    _out.Append(']');
+                    return;
+                }
+
+                case YamlMappingNode map:
+                {
+                    WriteTagAndAnchorPrefix(map);
+                    _out.Append('{');
+                    bool first = true;
+                    foreach (KeyValuePair<YamlNode, YamlNode> pair in map.Children)
+                    {
+                        if (!first)
+                        {
+                            _out.Append(", ");
+                        }
+
+                        first = false;
+                        WriteInline(pair.Key, indent, inFlow: true, isKey: true);
+                        _out.Append(": ");
+                        WriteInline(pair.Value, indent, inFlow: true, isKey: false);
+                    }
+
+                    _out.Append('}');
+                    return;
+                }
+
+                default:
+                    throw new InvalidOperationException($"Unsupported YAML node type {node.GetType().Name}.");
+            }
+        }
+
+        private static bool HasWrittenTag(YamlNode node)
+        {
+            return !node.Tag.IsEmpty && !node.Tag.IsNonSpecific && node is not YamlScalarNode
+                && node.Tag.Value != YamlTagPrefix + "map" && node.Tag.Value != YamlTagPrefix + "seq";
+        }
+
+        private void WriteTagAndAnchorPrefix(YamlNode node, bool trailingSpace = true)
+        {
+            if (HasWrittenTag(node))
+            {
+                _out.Append(ShortTag(node.Tag.Value));
+                if (trailingSpace)
+                {
+                    _out.Append(' ');
+                }
+            }
+        }
+
+        private void WriteScalarTag(YamlScalarNode scalar)
+        {
+            string? tag = WrittenScalarTag(scalar);
+            if (tag is not null)
+            {
+                _out.Append(ShortTag(tag)).Append(' ');
+            }
+        }
+
+        private static string? WrittenScalarTag(YamlScalarNode scalar)
+        {
+            if (scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific)
+            {
+                return null;
+            }
+
+            string tag = scalar.Tag.Value;
+            if (tag is YamlTagPrefix + "str" or YamlTagPrefix + "int" or YamlTagPrefix + "float" or YamlTagPrefix + "bool"
+                or YamlTagPrefix + "null" or YamlTagPrefix + "timestamp")
+            {
+                // Core-schema tags: the style decides how the value resolves; only keep an explicit tag that was read.
+                return scalar.Style == ScalarStyle.Any ? null : tag;
+            }
+
+            return tag;
+        }
+
+        private static string ShortTag(string tag)
+        {
+            if (tag.StartsWith(YamlTagPrefix, StringComparison.Ordinal))
+            {
+                return "!!" + tag.Substring(YamlTagPrefix.Length);
+            }
+
+            return tag.StartsWith('!') ? tag : "!<" + tag + ">";
+        }
+
+        private static ScalarStyle SelectStyle(YamlScalarNode scalar, bool inFlow, bool isKey, out string text)
+        {
+            text = scalar.Value ?? "";
+            ScalarAnalysis a = ScalarAnalysis.Analyze(text);
+            ScalarStyle requested = scalar.Style;
+            if (requested == ScalarStyle.Any)
+            {
+                string tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
+                if (scalar.Value is null || tag is YamlTagPrefix + "int" or YamlTagPrefix + "float" or YamlTagPrefix + "bool"
+                    or YamlTagPrefix + "null" or YamlTagPrefix + "timestamp")
+                {
+                    if (scalar.Value is null)
+                    {
+                        text = "null";
+                    }
+
+                    requested = ScalarStyle.Plain;
+                }
+                else if (text.Contains('\n'))
+                {
+                    requested = inFlow ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal;
+                }
+                else if (WrittenScalarTag(scalar) is null && KeployYaml.ResolvesToNonString(text))
+                {
+                    requested = ScalarStyle.DoubleQuoted;
+                }
+                else
+                {
+                    requested = ScalarStyle.Plain;
+                }
+            }
+
+            if (requested == ScalarStyle.Folded)
+            {
+                requested = ScalarStyle.Literal;
+            }
+
+            if (requested == ScalarStyle.Plain)
+            {
+                bool plainOk = inFlow ? a.FlowPlainAllowed : a.BlockPlainAllowed;
+                if (text.Length == 0 && (inFlow || isKey))
+                {
+                    plainOk = false;
+                }
+
+                if (!plainOk)
+                {
+                    requested = ScalarStyle.SingleQuoted;
+                }
+            }
+
+            // A leading space or break needs an indentation indicator relative to the parent's column; yaml.v3 gets that wrong
+            // inside sequence items, so such text is double-quoted instead.
+            if (requested == ScalarStyle.Literal && (!a.BlockAllowed || inFlow || isKey || text.Length == 0 || text[0] is ' ' or '\n'))
+            {
+                requested = ScalarStyle.DoubleQuoted;
+            }
+
+            if (requested == ScalarStyle.SingleQuoted && (!a.SingleQuotedAllowed || a.LineBreaks))
+            {
+                requested = ScalarStyle.DoubleQuoted;
+            }
+
+            return requested;
+        }
+
+        private void WriteFlowScalar(string text, ScalarStyle style)
+        {
+            switch (style)
+            {
+                case ScalarStyle.Plain:
+                    _out.Append(text);
+                    break;
+                case ScalarStyle.SingleQuoted:
+                    _out.Append('\'').Append(text.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+                    break;
+                default:
+                    WriteDoubleQuoted(text);
+                    break;
+            }
+        }
+
+        private void WriteDoubleQuoted(string text)
+        {
+            _out.Append('"');
+            for (int i = 0; i < text.Length; i++)
+            {
+                char c = text[i];
+                switch (c)
+                {
+                    case '\0': _out.Append("\\0"); continue;
+                    case '\a': _out.Append("\\a"); continue;
+                    case '\b': _out.Append("\\b"); continue;
+                    case '\t': _out.Append("\\t"); continue;
+                    case '\n': _out.Append("\\n"); continue;
+                    case '\v': _out.Append("\\v"); continue;
+                    case '\f': _out.Append("\\f"); continue;
+                    case '\r': _out.Append("\\r"); continue;
+                    case '\x1b': _out.Append("\\e"); continue;
+                    case '"': _out.Append("\\\""); continue;
+                    case '\\': _out.Append("\\\\"); continue;
+                    case '\u0085': _out.Append("\\N"); continue;
+                    case '\u00a0': _out.Append("\\_"); continue;
+                    case '\u2028': _out.Append("\\L"); continue;
+                    case '\u2029': _out.Append("\\P"); continue;
+                }
+
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    _out.Append(c).Append(text[i + 1]);
+                    i++;
+                    continue;
+                }
+
+                if (ScalarAnalysis.IsPrintable(c))
+                {
+                    _out.Append(c);
+                }
+                else if (c <= 0xFF)
+                {
+                    _out.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    _out.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                }
+            }
+
+            _out.Append('"');
+        }
+
+        // "|", "|-", "|+" (yaml.v3 write_block_scalar_hints); text never starts with a space or break here.
+        private void WriteLiteral(string text, int indent)
+        {
+            _out.Append('|');
+            if (text.Length == 0 || text[^1] != '\n')
+            {
+                _out.Append('-');
+            }
+            else if (text.Length == 1 || text[^2] == '\n')
+            {
+                _out.Append('+');
+            }
+
+            _out.Append('\n');
+            string body = text.EndsWith('\n') ? text[..^1] : text;
+            if (text.Length == 0)
+            {
+                return;
+            }
+
+            foreach (string line in body.Split('\n'))
+            {
+                if (line.Length > 0)
+                {
+                    WriteIndent(indent);
+                    _out.Append(line);
+                }
+
+                _out.Append('\n');
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text;
+using Keploy.Core.Models;
+using Keploy.Core.Protocols.Http;
+using Keploy.Core.Replay;
+
+namespace Keploy.TestAdapter.Engine;
+
+/// <summary><see cref="ITestSetReplayer"/> over <see cref="ReplayRunner.RunTestSetAsync"/>.</summary>
+internal sealed class ReplayRunnerReplayer : ITestSetReplayer
+{
+    /// <inheritdoc />
+    public async Task<TestSetReplay> ReplayAsync(
+        string keployRoot,
+        string testSetId,
+        IReadOnlyList<RecordedTest> tests,
+        KeploySettings settings,
+        Action<ReplayedTest> completed,
+        CancellationToken cancellationToken)
+    {
+        ReplayOptions options = new()
+        {
+            Path = keployRoot,
+            AppCommand = settings.ResolveAppCommand(keployRoot),
+            WorkingDirectory = keployRoot,
+            HealthUrl = settings.HealthUrl,
+        };
+        if (settings.Delay is TimeSpan delay)
+        {
+            options.Delay = delay;
+        }
+
+        if (settings.ProxyPort is int port)
+        {
+            options.ProxyPort = port;
+        }
+
+        HashSet<string> selected = new(tests.Select(t => t.FileName), StringComparer.Ordinal);
+        bool Include(TestCase testCase) => selected.Contains(FileNameOf(testCase));
+
+        ReplayRunner runner = new(options);
+        TestSetResult result;
+        try
+        {
+            result = await runner.RunTestSetAsync(testSetId, Include, new Observer(completed), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return new TestSetReplay("cancelled");
+        }
+        catch (NotImplementedException e)
+        {
+            return new TestSetReplay($"keploy: the replay engine is not available in this build ({e.Message})");
+        }
+
+        return new TestSetReplay(result.Status switch
+        {
+            TestSetStatus.Passed or TestSetStatus.Failed => null,
+            _ => $"keploy: {testSetId} {result.Status}: {result.Error ?? "no details"}",
+        });
+    }
+
+    private static string FileNameOf(TestCase testCase) =>
+        testCase.FilePath is { Length: > 0 } path ? Path.GetFileNameWithoutExtension(path) : testCase.Name;
+
+    /// <summary>Writes the actual response in the shape of Keploy's <c>spec.resp</c>.</summary>
+    internal static string ToYaml(HttpResponseRecord response)
+    {
+        StringBuilder sb = new();
+        sb.Append("status_code: ").Append(response.StatusCode).Append('\n');
+        sb.Append("header:\n");
+        foreach ((string key, string value) in response.Header.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            sb.Append("  ").Append(Quote(key)).Append(": ").Append(Quote(value)).Append('\n');
+        }
+
+        if (response.Body.IsBinary)
+        {
+            sb.Append("body: !!binary ").Append(Convert.ToBase64String(response.Body.Bytes)).Append('\n');
+        }
+        else
+        {
+            sb.Append("body: ").Append(Quote(response.Body.Text)).Append('\n');
+        }
+
+        sb.Append("status_message: ").Append(Quote(response.StatusMessage)).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Quote(string value)
+    {
+        StringBuilder sb = new("\"");
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (char.IsControl(c))
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4"));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.Append('"').ToString();
+    }
+
+    private sealed class Observer(Action<ReplayedTest> completed) : IReplayObserver
+    {
+        public void TestCompleted(TestCaseResult result)
+        {
+            string? diff = result.FailureMessage;
+            if (result.Misses.Count > 0)
+            {
+                diff = (diff is null ? "" : diff + "\n") + string.Join("\n", result.Misses.Select(m => m.ToString()));
+            }
+
+            completed(new ReplayedTest(
+                FileNameOf(result.TestCase),
+                result.Status is TestStatus.Passed or TestStatus.Ignored,
+                result.Status is TestStatus.Passed or TestStatus.Ignored ? null : diff ?? $"keploy: {result.Status}",
+                result.Actual is null ? null : ToYaml(result.Actual),
+                result.Started,
+                result.Completed)
+            {
+                Messages = result.MocksUsed.Count == 0 ? Array.Empty<string>() : new[] { "mocks used: " + string.Join(", ", result.MocksUsed) },
+            });
+        }
+    }
+}

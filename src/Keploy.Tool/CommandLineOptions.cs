@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Keploy.Tool;
+
+/// <summary>
+/// The flags of <c>record</c>, <c>test</c> and <c>config</c> with Keploy's names, defaults and camelCase aliases
+/// (<c>cli/provider/cmd.go</c> <c>AddFlags</c>, <c>aliasNormalizeFunc</c>; keploy-reference §1.1). All-lower-case spellings such
+/// as <c>--proxyport</c> are rejected, as in Keploy.
+/// </summary>
+internal static class CommandLineOptions
+{
+    public static readonly Option<bool> Debug = new("--debug") { Description = "Print debug logs and stack traces.", Recursive = true };
+
+    public static readonly Option<bool> DisableAnsi = new("--disable-ansi", "--disableANSI") { Description = "Plain output without colours.", Recursive = true };
+
+    public static readonly Option<string?> Command = new("--command", "-c") { Description = "Command that starts the app, run through /bin/sh -c inside the capture cgroup." };
+
+    public static readonly Option<string?> Path = new("--path", "-p") { Description = "Folder that holds keploy/ (default: current directory)." };
+
+    public static readonly Option<string?> ConfigPath = new("--config-path", "--configPath") { Description = "Folder that holds keploy.yml (default: current directory)." };
+
+    public static readonly Option<int?> ProxyPort = new("--proxy-port", "--proxyPort") { Description = "Port of the outgoing proxy the app's connections are redirected to (default 16789)." };
+
+    public static readonly Option<string[]> PassThroughPorts = new("--pass-through-ports", "--passThroughPorts")
+    {
+        Description = "Destination ports never redirected (comma-separated or repeated; at most 10).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string?> RecordTimer = new("--record-timer", "--recordTimer") { Description = "Stop recording after this long (Go duration: 30s, 5m)." };
+
+    public static readonly Option<int?> Delay = new("--delay", "-d") { Description = "Longest wait in seconds for the app to accept connections before replay (default 5)." };
+
+    public static readonly Option<string?> HealthUrl = new("--health-url", "--healthUrl") { Description = "URL polled until it answers 2xx before replay starts." };
+
+    public static readonly Option<string?> HealthPollTimeout = new("--health-poll-timeout", "--healthPollTimeout") { Description = "How long to poll --health-url (Go duration, default 60s)." };
+
+    public static readonly Option<int?> ApiTimeout = new("--api-timeout", "--apiTimeout") { Description = "Timeout in seconds of each replayed request (default 5)." };
+
+    public static readonly Option<string[]> TestSets = new("--test-sets", "-t", "--testsets")
+    {
+        Description = "Test-sets to replay (comma-separated or repeated; default all).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string?> Host = new("--host") { Description = "Host to send replayed requests to instead of the recorded one." };
+
+    public static readonly Option<int?> Port = new("--port") { Description = "Port to send replayed requests to instead of the recorded one." };
+
+    public static readonly Option<bool?> IgnoreOrdering = new("--ignore-ordering", "--ignoreOrdering") { Description = "Ignore array order in JSON bodies (default true)." };
+
+    public static readonly Option<bool?> CompareAll = new("--compare-all", "--compareAll") { Description = "Compare non-JSON bodies too." };
+
+    public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };
+
+    public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
+
+    /// <summary>True when the user typed the option (not a default).</summary>
+    public static bool IsGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    /// <summary>Splits list options given as "a,b" and/or repeated.</summary>
+    public static List<string> SplitList(IEnumerable<string>? values) =>
+        (values ?? Array.Empty<string>())
+            .SelectMany(v => v.Split(new[] { ',', ' ' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+
+    /// <summary>Parses a list of ports; throws <see cref="FormatException"/> naming the bad one.</summary>
+    public static List<int> ParsePorts(IEnumerable<string> values, string optionName)
+    {
+        List<int> ports = new();
+        foreach (string value in values)
+        {
+            if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            {
+                throw new FormatException($"{optionName}: '{value}' is not a port number (1-65535)");
+            }
+
+            ports.Add(port);
+        }
+
+        if (ports.Count > 10)
+        {
+            throw new FormatException($"{optionName}: at most 10 ports can be passed through (the kernel map holds 10), got {ports.Count}");
+        }
+
+        return ports;
+    }
+
+    /// <summary>Parses a Go duration (<c>300ms</c>, <c>30s</c>, <c>1m30s</c>, <c>2h</c>) or plain seconds.</summary>
+    public static TimeSpan ParseDuration(string text, string what)
+    {
+        string s = text.Trim();
+        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        TimeSpan total = TimeSpan.Zero;
+        int i = 0;
+        while (i < s.Length)
+        {
+            int start = i;
+            while (i < s.Length && (char.IsAsciiDigit(s[i]) || s[i] == '.'))
+            {
+                i++;
+            }
+
+            int unitStart = i;
+            while (i < s.Length && char.IsAsciiLetter(s[i]))
+            {
+                i++;
+            }
+
+            if (start == unitStart || unitStart == i ||
+                !double.TryParse(s.AsSpan(start, unitStart - start), NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
+            {
+                throw new FormatException($"{what}: '{text}' is not a duration (examples: 500ms, 30s, 1m30s)");
+            }
+
+            total += s[unitStart..i] switch
+            {
+                "ns" => TimeSpan.FromTicks((long)(n / 100)),
+                "us" or "µs" => TimeSpan.FromTicks((long)(n * 10)),
+                "ms" => TimeSpan.FromMilliseconds(n),
+                "s" => TimeSpan.FromSeconds(n),
+                "m" => TimeSpan.FromMinutes(n),
+                "h" => TimeSpan.FromHours(n),
+                _ => throw new FormatException($"{what}: unknown unit '{s[unitStart..i]}' in '{text}' (use ms, s, m, h)"),
+            };
+        }
+
+        return total;
+    }
+}

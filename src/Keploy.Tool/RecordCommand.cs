@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using System.CommandLine;
+using Keploy.Core.Capture;
+using Keploy.Core.Proxy;
+using Keploy.Core.Record;
+
+namespace Keploy.Tool;
+
+/// <summary><c>dotnet keploy record -c CMD</c>.</summary>
+internal static class RecordCommand
+{
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        Settings settings = Settings.Resolve(parse, isTest: false);
+        ToolConsole console = settings.Console;
+        if (string.IsNullOrWhiteSpace(settings.Command))
+        {
+            console.Error("record needs the app command: dotnet keploy record -c \"<command that starts your app>\"");
+            return (int)ExitCode.Failure;
+        }
+
+        string? problem = CapturePrerequisites.FindProblem();
+        if (problem is not null)
+        {
+            console.Error(problem);
+            return (int)ExitCode.Failure;
+        }
+
+        RecordOptions options = new()
+        {
+            Path = settings.Path,
+            AppCommand = settings.Command!,
+            ProxyPort = settings.ProxyPort,
+            PassThroughPorts = settings.PassThroughPorts,
+            RecordTimer = settings.RecordTimer,
+        };
+
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+
+        RecordSession session = new(options, ProtocolRegistry.All(), line => console.Info(line));
+        session.TestCaseRecorded += (testCase, request, response) =>
+            console.Info($"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {request.Method} {request.Url} -> {response.StatusCode}");
+
+        console.Info($"recording: {settings.Command} (proxy on port {settings.ProxyPort}; press Ctrl+C to stop)");
+        RecordSummary summary;
+        try
+        {
+            summary = await session.RunAsync(stop.Token).ConfigureAwait(false);
+        }
+        catch (CaptureException ex)
+        {
+            console.Error(ex.Message);
+            return (int)ExitCode.Failure;
+        }
+
+        console.Info($"recorded {summary.TestCases} test case(s) and {summary.Mocks} mock(s) in keploy/{summary.TestSetId}");
+        return (int)ExitCode.Success;
+    }
+}

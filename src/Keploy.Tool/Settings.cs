@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Keploy.Core.Config;
+using Keploy.Core.Replay;
+
+namespace Keploy.Tool;
+
+/// <summary>
+/// The settings of one command after Keploy's precedence (<c>PreProcessFlags</c>): flags, then <c>KEPLOY_*</c> environment
+/// variables (<see cref="KeployConfig.ApplyEnvironment()"/>: the keploy.yml key in upper snake case, <c>KEPLOY_PROXY_PORT</c>,
+/// <c>KEPLOY_TEST_DELAY</c>), then <c>&lt;config-path&gt;/keploy.yml</c>, then defaults.
+/// Throws <see cref="Keploy.Core.Models.KeployFormatException"/> (file:line:column) for a malformed keploy.yml and
+/// <see cref="FormatException"/> for a malformed flag or variable.
+/// </summary>
+internal sealed class Settings
+{
+    public required ToolConsole Console { get; init; }
+
+    public string Path { get; init; } = ".";
+
+    public string? Command { get; init; }
+
+    public int ProxyPort { get; init; } = 16789;
+
+    public List<int> PassThroughPorts { get; init; } = new();
+
+    public TimeSpan? RecordTimer { get; init; }
+
+    public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string? HealthUrl { get; init; }
+
+    public TimeSpan HealthPollTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ApiTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public List<string> TestSets { get; init; } = new();
+
+    public string? Host { get; init; }
+
+    public int Port { get; init; }
+
+    public bool IgnoreOrdering { get; init; } = true;
+
+    public bool CompareAll { get; init; }
+
+    public bool DisableAutoHeaderNoise { get; init; }
+
+    public GlobalNoiseConfig GlobalNoise { get; init; } = new();
+
+    public static Settings Resolve(ParseResult parse, bool isTest)
+    {
+        string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? ".";
+        string configFile = System.IO.Path.Combine(configDir, "keploy.yml");
+        KeployConfig config = File.Exists(configFile) ? KeployConfig.Load(configFile) : new KeployConfig();
+        config.ApplyEnvironment();
+
+        bool debug = parse.GetValue(CommandLineOptions.Debug) || config.Debug;
+        bool disableAnsi = parse.GetValue(CommandLineOptions.DisableAnsi) || config.DisableAnsi;
+        ToolConsole console = new(ansi: !disableAnsi && ToolConsole.DefaultAnsi(), debug: debug);
+
+        List<int> passThrough = CommandLineOptions.IsGiven(parse, CommandLineOptions.PassThroughPorts)
+            ? CommandLineOptions.ParsePorts(CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.PassThroughPorts)), "--pass-through-ports")
+            : config.BypassRules.Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path)).Select(r => r.Port).ToList();
+
+        string? recordTimerText = parse.GetValue(CommandLineOptions.RecordTimer);
+        TimeSpan? recordTimer = recordTimerText is not null
+            ? CommandLineOptions.ParseDuration(recordTimerText, "--record-timer")
+            : config.Record.RecordTimer;
+        if (recordTimer is { Ticks: <= 0 })
+        {
+            recordTimer = null;
+        }
+
+        List<string> testSets = CommandLineOptions.IsGiven(parse, CommandLineOptions.TestSets)
+            ? CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.TestSets))
+            : config.Test.SelectedTests.Keys.ToList();
+
+        return new Settings
+        {
+            Console = console,
+            Path = parse.GetValue(CommandLineOptions.Path) ?? NonEmpty(config.Path) ?? ".",
+            Command = parse.GetValue(CommandLineOptions.Command) ?? NonEmpty(config.Command),
+            ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? config.ProxyPort,
+            PassThroughPorts = passThrough,
+            RecordTimer = recordTimer,
+            Delay = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.Delay) ?? config.Test.Delay),
+            HealthUrl = parse.GetValue(CommandLineOptions.HealthUrl) ?? NonEmpty(config.Test.HealthUrl),
+            HealthPollTimeout = parse.GetValue(CommandLineOptions.HealthPollTimeout) is string hpt
+                ? CommandLineOptions.ParseDuration(hpt, "--health-poll-timeout")
+                : config.Test.HealthPollTimeout,
+            ApiTimeout = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.ApiTimeout) ?? config.Test.ApiTimeout),
+            TestSets = testSets,
+            Host = parse.GetValue(CommandLineOptions.Host),
+            Port = parse.GetValue(CommandLineOptions.Port) ?? config.Test.Port,
+            IgnoreOrdering = parse.GetValue(CommandLineOptions.IgnoreOrdering) ?? config.Test.IgnoreOrdering,
+            CompareAll = parse.GetValue(CommandLineOptions.CompareAll) ?? config.Test.CompareAll,
+            DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
+            GlobalNoise = config.Test.GlobalNoise,
+        };
+    }
+
+    public ReplayOptions ToReplayOptions() => new()
+    {
+        Path = Path,
+        AppCommand = Command,
+        Delay = Delay,
+        HealthUrl = HealthUrl,
+        HealthPollTimeout = HealthPollTimeout,
+        ApiTimeout = ApiTimeout,
+        ProxyPort = ProxyPort,
+        PassThroughPorts = PassThroughPorts,
+        Host = Host,
+        Port = Port,
+        GlobalNoise = GlobalNoise,
+        IgnoreOrdering = IgnoreOrdering,
+        CompareAll = CompareAll,
+        DisableAutoHeaderNoise = DisableAutoHeaderNoise,
+    };
+
+    private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using System.CommandLine;
+using Keploy.Core.Capture;
+using Keploy.Core.Models;
+using Keploy.Core.Replay;
+using Keploy.Core.Replay.Reporting;
+
+namespace Keploy.Tool;
+
+/// <summary><c>dotnet keploy test -c CMD</c>: replay every selected test-set, print diffs and Keploy's summaries, exit 1 unless all pass.</summary>
+internal static class TestCommand
+{
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        Settings settings = Settings.Resolve(parse, isTest: true);
+        ToolConsole console = settings.Console;
+        if (settings.Command is not null)
+        {
+            string? problem = CapturePrerequisites.FindProblem();
+            if (problem is not null)
+            {
+                console.Error(problem);
+                return (int)ExitCode.Failure;
+            }
+        }
+
+        ReplayOptions options = settings.ToReplayOptions();
+        ReplayRunner runner = new(options);
+        ConsoleObserver observer = new(console);
+        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
+        {
+            ctx.Cancel = true;
+            stop.Cancel();
+        });
+
+        System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
+        TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
+        foreach (TestSetResult set in run.Sets)
+        {
+            if (set.Error is not null)
+            {
+                console.Error($"{set.TestSetId}: {set.Status}: {set.Error}");
+            }
+
+            console.Raw(SummaryPrinter.TestSetSummary(set, console.Ansi));
+        }
+
+        console.Info($"reports written to {run.ReportDirectory}");
+        console.Raw(SummaryPrinter.CompleteSummary(run.Sets, total.Elapsed, console.Ansi));
+        return run.Passed ? (int)ExitCode.Success : (int)ExitCode.Failure;
+    }
+
+    /// <summary>Prints a progress line per test and the diff of each failure as it happens.</summary>
+    private sealed class ConsoleObserver : IReplayObserver
+    {
+        private readonly ToolConsole _console;
+        private int _index;
+
+        public ConsoleObserver(ToolConsole console)
+        {
+            _console = console;
+        }
+
+        public void TestStarted(string testSetId, TestCase testCase)
+        {
+            _index++;
+            _console.Info($"starting test for {{\"test case\": \"{testCase.Name}\", \"test set\": \"{testSetId}\"}}");
+        }
+
+        public void TestCompleted(TestCaseResult result)
+        {
+            string name = result.TestCase.Name;
+            if (result.Status == TestStatus.Passed)
+            {
+                _console.Raw(_console.Green($"Testrun passed for testcase with id: \"{name}\""));
+            }
+            else if (result.Status == TestStatus.Ignored)
+            {
+                _console.Warn($"{name}: {result.FailureMessage}");
+            }
+            else
+            {
+                _console.Raw(_console.Red($"Testrun failed for testcase with id: \"{name}\""));
+                if (result.FailureMessage is not null)
+                {
+                    _console.Raw(result.FailureMessage);
+                }
+            }
+
+            _console.Raw("--------------------------------------------------------------------");
+            _console.Info($"result {{\"testcase id\": \"{name}\", \"testset id\": \"{result.TestSetId}\", \"passed\": \"{(result.Status == TestStatus.Passed).ToString().ToLowerInvariant()}\", \"time\": \"{result.Duration.TotalMilliseconds:0} ms\", \"progress\": \"{_index}\"}}");
+        }
+
+        public void Message(string line) => _console.Info(line);
+    }
+}

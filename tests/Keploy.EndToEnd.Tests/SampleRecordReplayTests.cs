@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace Keploy.EndToEnd.Tests;
+
+/// <summary>
+/// The product's main job on the real sample, with the real kernel: scripts/demo.sh records Orders (eBPF ingress + egress) while
+/// curl sends traffic, stops the downstream Catalog service, and replays with <c>dotnet keploy test</c>. Needs root.
+/// </summary>
+public sealed class SampleRecordReplayTests
+{
+    [Fact]
+    [Trait("Category", "Ebpf")]
+    public void Demo_records_the_sample_and_replays_it_with_the_downstream_stopped()
+    {
+        string work = Directory.CreateTempSubdirectory("keploy-e2e-").FullName;
+        try
+        {
+            (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(6));
+            Assert.True(exit == 0, $"demo.sh exited {exit}:\n{Tail(output)}");
+
+            string set = Path.Combine(work, "keploy", "test-set-0");
+            string[] tests = Directory.GetFiles(Path.Combine(set, "tests"), "*.yaml");
+            Assert.True(tests.Length >= 6, $"expected at least 6 recorded test cases, found {tests.Length}");
+            string mocks = File.ReadAllText(Path.Combine(set, "mocks.yaml"));
+            Assert.True(Regex.Matches(mocks, @"^kind: Http$", RegexOptions.Multiline).Count >= 5, "expected the Catalog calls recorded as Http mocks");
+
+            Match summary = Regex.Match(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
+            Assert.True(summary.Success, $"no closing summary line:\n{Tail(output)}");
+            Assert.Equal(tests.Length, int.Parse(summary.Groups[1].Value));
+            Assert.Equal("0", summary.Groups[2].Value);
+
+            // A changed expectation must fail exactly that test, with a diff, while the downstream service stays stopped.
+            string victim = tests.OrderBy(t => t, StringComparer.Ordinal).First(t => File.ReadAllText(t).Contains("/orders/quote?sku=KB-001", StringComparison.Ordinal));
+            string text = File.ReadAllText(victim);
+            string edited = Regex.Replace(text, @"""total"":\s*[0-9.]+", "\"total\":12345.67", RegexOptions.None, TimeSpan.FromSeconds(1));
+            Assert.NotEqual(text, edited);
+            File.WriteAllText(victim, edited);
+            (int exit2, string output2) = Run(
+                "bash",
+                "-c \"cd " + work + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:5100' --disable-ansi\"",
+                TimeSpan.FromMinutes(3));
+            Assert.Equal(1, exit2);
+            Assert.Matches(new Regex($@"^{tests.Length - 1} passed, 1 failed$", RegexOptions.Multiline), output2);
+            Assert.Contains("12345.67", output2, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static string KeployCommand()
+    {
+        // The test runs from tests/Keploy.EndToEnd.Tests/bin/<Configuration>/net10.0/.
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        return $"dotnet {Repo($"src/Keploy.Tool/bin/{configuration}/net10.0/dotnet-keploy.dll")}";
+    }
+
+    private static (int Exit, string Output) Run(string file, string arguments, TimeSpan timeout)
+    {
+        ProcessStartInfo start = new(file, arguments)
+        {
+            WorkingDirectory = Repo("."),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["KEPLOY_DEMO_SKIP_SETUP"] = "1";
+        start.Environment["KEPLOY"] = KeployCommand();
+        using Process process = Process.Start(start)!;
+        System.Text.StringBuilder output = new();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {arguments} did not finish within {timeout}:\n{Tail(output.ToString())}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 6000 ? text : text[^6000..];
+
+    private static string Repo(string relative)
+    {
+        DirectoryInfo? dir = new(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keploy.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.GetFullPath(Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Keploy.sln not found above the test folder"), relative));
+    }
+}
