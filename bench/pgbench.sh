@@ -12,7 +12,8 @@
 #          dotnet src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll record -c "{app}"
 #      which runs pgbench under eBPF capture: its connection to 55432 is redirected to the recording proxy, every
 #      exchange becomes a mock, and record stops when pgbench exits. Needs root and `dotnet build Keploy.sln -c Release`.
-#   3. per script: `direct: N tps`, `proxied: N tps`, `mocks: N`, `ratio: 0.xx (goal >= 0.8)`.
+#   3. per script: `direct: N tps`, `proxied: N tps (transactions, mocks recorded)`, `ratio: 0.xx (goal >= 0.8)`; a warning
+#      when fewer mocks than transactions were recorded.
 #
 # Environment equivalents: PROXY_CMD, DURATION, CLIENTS, JOBS, SCALE. Loopback only.
 # Exit status: 0 when the measurements ran (whatever the ratio), 1 when a run failed, 2 on bad usage.
@@ -97,9 +98,13 @@ for script in select-only tpcb; do
     continue
   fi
 
+  processed="$(sed -n 's/.*number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$proxied_out" | tail -1)"
   echo "$script ($app):"
   echo "  direct:  $direct tps"
-  echo "  proxied: $proxied tps ($mocks Postgres mocks recorded)"
+  echo "  proxied: $proxied tps ($processed transactions, $mocks Postgres mocks recorded)"
+  if [[ -n "$processed" && "$mocks" -lt "$processed" ]]; then
+    echo "  warning: fewer mocks than transactions: some connections were not recorded" >&2
+  fi
   awk -v p="$proxied" -v d="$direct" 'BEGIN { printf "  ratio: %.2f (goal >= 0.8)\n", p / d }'
 done
 exit "$status"
