@@ -42,6 +42,9 @@ start() {
   ensure_installed
   mkdir -p "$PGDIR"
   chown postgres:postgres "$PGDIR"
+  # One `start` at a time (parallel test runs and helpers call it): concurrent ALTER ROLE fails with "tuple concurrently updated".
+  exec 9>"$PGDIR/.start.lock"
+  flock 9
   if [[ ! -f "$DATA/PG_VERSION" ]]; then
     as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >>"$DATA/postgresql.conf" <<CONF

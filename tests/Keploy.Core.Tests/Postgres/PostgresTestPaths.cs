@@ -21,7 +21,12 @@ internal static class PostgresTestPaths
     /// <summary>The scripts/postgres.sh server (started by the test fixture when needed).</summary>
     public const string ConnectionString = "Host=127.0.0.1;Port=55432;Username=keploy;Password=keploy;Database=keploy;Pooling=false";
 
-    public static void EnsureServer()
+    private static readonly Lazy<bool> Started = new(StartServer, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Runs <c>scripts/postgres.sh start</c> once per test process (test classes run in parallel).</summary>
+    public static void EnsureServer() => _ = Started.Value;
+
+    private static bool StartServer()
     {
         System.Diagnostics.ProcessStartInfo psi = new("bash", Path.Combine(RepoRoot, "scripts", "postgres.sh") + " start") { RedirectStandardOutput = true, RedirectStandardError = true };
         using System.Diagnostics.Process p = System.Diagnostics.Process.Start(psi)!;
@@ -31,5 +36,7 @@ internal static class PostgresTestPaths
         {
             throw new InvalidOperationException("scripts/postgres.sh start failed: " + err);
         }
+
+        return true;
     }
 }

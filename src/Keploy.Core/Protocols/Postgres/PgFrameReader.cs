@@ -22,6 +22,7 @@ internal static class PgFrameReader
     /// <param name="buffer">Unread bytes; advanced past the frame on success.</param>
     /// <param name="untyped">True for the startup phase (no type byte).</param>
     /// <param name="frontend">Direction, for checking the type byte.</param>
+    /// <param name="frame">The frame read (type byte, raw bytes including the header); default when false is returned.</param>
     public static bool TryRead(ref ReadOnlySequence<byte> buffer, bool untyped, bool frontend, out PgFrame frame)
     {
         frame = default;

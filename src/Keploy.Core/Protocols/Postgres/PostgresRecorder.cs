@@ -96,6 +96,7 @@ internal sealed class PostgresRecorder
     private async Task PumpAsync(PipeReader from, PipeWriter to, bool frontend, CancellationTokenSource both)
     {
         CancellationToken ct = both.Token;
+        List<PgFrame> frames = new();
         try
         {
             while (true)
@@ -104,16 +105,19 @@ internal sealed class PostgresRecorder
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 ReadOnlySequence<byte> start = buffer;
                 DateTimeOffset now = DateTimeOffset.UtcNow;
+                frames.Clear();
                 while (PgFrameReader.TryRead(ref buffer, untyped: false, frontend, out PgFrame frame))
                 {
-                    if (frontend)
-                    {
-                        OnFrontend(frame, now);
-                    }
-                    else
-                    {
-                        OnBackend(frame, now);
-                    }
+                    frames.Add(frame);
+                }
+
+                // Client messages are queued before they are relayed (so the answer always finds its request pending), and so are
+                // server messages during the startup (the authentication state decides how the client's answer decodes); after the
+                // startup server messages are relayed first, so the client does not wait for the recording.
+                bool decodeFirst = frontend || !_startupDone;
+                if (decodeFirst)
+                {
+                    Observe(frames, frontend, now);
                 }
 
                 ReadOnlySequence<byte> complete = start.Slice(0, buffer.Start);
@@ -129,6 +133,11 @@ internal sealed class PostgresRecorder
                     {
                         break;
                     }
+                }
+
+                if (!decodeFirst)
+                {
+                    Observe(frames, frontend, now);
                 }
 
                 from.AdvanceTo(buffer.Start, buffer.End);
@@ -159,6 +168,21 @@ internal sealed class PostgresRecorder
         finally
         {
             await to.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Observe(List<PgFrame> frames, bool frontend, DateTimeOffset now)
+    {
+        foreach (PgFrame frame in frames)
+        {
+            if (frontend)
+            {
+                OnFrontend(frame, now);
+            }
+            else
+            {
+                OnBackend(frame, now);
+            }
         }
     }
 
@@ -259,6 +283,12 @@ internal sealed class PostgresRecorder
             return;
         }
 
+        // Written on the relaying task, after the server's bytes went to the client: nothing is queued, so nothing can be lost.
+        Write(x, refusal);
+    }
+
+    private void Write(PgExchange x, bool refusal)
+    {
         if (refusal)
         {
             x = x with { Responses = Array.Empty<PgFrame>() };
@@ -273,7 +303,7 @@ internal sealed class PostgresRecorder
             responses.Add(new YamlDotNet.RepresentationModel.YamlMappingNode { { "payload", "Tg==" }, { "auth_type", "0" } });
         }
 
-        _connection.Recorder.Record(mock);
+        _connection.Recorder!.Record(mock);
     }
 
     private static async Task<PgFrame?> ReadFrameAsync(PipeReader reader, bool untyped, CancellationToken ct)
