@@ -2,10 +2,13 @@
 # The main job, end to end, on the sample (README's first command). On a fresh Debian/Ubuntu machine, as root:
 #   1. installs what is needed (apt packages, .NET restore/build), packs and installs the `dotnet keploy` global tool;
 #   2. starts the downstream Catalog service, records the Orders service with `dotnet keploy record` while
-#      samples/traffic.sh sends real traffic with curl;
-#   3. stops Catalog, and replays with `dotnet keploy test`: Orders' calls to Catalog are served from the mocks.
-# Usage: bash scripts/demo.sh [DIR]   DIR is where keploy/ is written (default: a fresh temporary folder, so the
-#        committed recording in samples/Orders/keploy is left alone; pass samples/Orders to re-record it).
+#      samples/traffic.sh sends real traffic with curl; stops Catalog and replays with `dotnet keploy test`: Orders'
+#      calls to Catalog are served from the mocks;
+#   3. starts PostgreSQL (scripts/postgres.sh, Debian's packages), records the Inventory service (EF Core + Npgsql)
+#      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks.
+#   Ends with the total over both replays: "N passed, N failed".
+# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/Orders/keploy and DIR/Inventory/keploy (default DIR: a fresh
+#        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
 set -euo pipefail
@@ -33,30 +36,69 @@ read -r -a keploy <<< "${KEPLOY:-dotnet keploy}"
 
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:5100"
-[[ -f "$work/keploy.yml" ]] || cp samples/Orders/keploy.yml "$work/keploy.yml"
+inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:5300"
+for app in Orders Inventory; do
+  mkdir -p "$work/$app"
+  [[ -f "$work/$app/keploy.yml" ]] || cp "samples/$app/keploy.yml" "$work/$app/keploy.yml"
+done
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
 
-say "Starting the downstream Catalog service on 127.0.0.1:5200"
+# record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL: records while the traffic script runs, then stops the recorder (SIGTERM).
+record() {
+  say "Recording $(basename "$1"): ${keploy[*]} record -c \"$2\""
+  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s) &
+  local recorder=$!; pids+=("$recorder")
+  TRAFFIC_WAIT=60 "$3" "$4"
+  sleep 1   # let the last exchanges be written
+  kill -TERM "$recorder"
+  wait "$recorder" || { echo "record failed" >&2; exit 1; }
+}
+
+# replay APP_DIR APP_COMMAND: runs `test` and keeps its closing "N passed, N failed" line.
+totals=()
+replay() {
+  say "Replaying $(basename "$1"): ${keploy[*]} test -c \"$2\""
+  local log; log="$(mktemp)"
+  set +e
+  (cd "$1" && "${keploy[@]}" test -c "$2" --disable-ansi) | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  totals+=("$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)")
+  rm -f "$log"
+  return "$rc"
+}
+
+status=0
+
+say "1/2 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:5200"
 dotnet "$catalog_dll" --urls http://127.0.0.1:5200 >"$work/catalog.log" 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port 5200
-
-say "Recording Orders: ${keploy[*]} record -c \"$orders_cmd\""
-(cd "$work" && exec "${keploy[@]}" record -c "$orders_cmd" --record-timer 120s) &
-recorder=$!; pids+=("$recorder")
-TRAFFIC_WAIT=60 samples/traffic.sh http://127.0.0.1:5100
-sleep 1   # let the last exchanges be written
-kill -TERM "$recorder"
-wait "$recorder" || { echo "record failed" >&2; exit 1; }
-
+record "$work/Orders" "$orders_cmd" samples/traffic.sh http://127.0.0.1:5100
 say "Stopping Catalog: the replay must not need it"
 kill "$catalog"; wait "$catalog" 2>/dev/null || true
-if (exec 3<>/dev/tcp/127.0.0.1/5200) 2>/dev/null; then echo "Catalog is still listening" >&2; exit 1; fi
+closed 5200 Catalog
+replay "$work/Orders" "$orders_cmd" || status=1
 
-say "Replaying: ${keploy[*]} test -c \"$orders_cmd\""
-cd "$work"
-"${keploy[@]}" test -c "$orders_cmd" --disable-ansi
+say "2/2 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
+bash scripts/postgres.sh start
+record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh http://127.0.0.1:5300
+say "Stopping PostgreSQL: the replay must not need it"
+bash scripts/postgres.sh stop
+closed 55432 PostgreSQL
+replay "$work/Inventory" "$inventory_cmd" || status=1
+
+say "Recorded test-sets are in $work/Orders/keploy and $work/Inventory/keploy"
+passed=0; failed=0
+for t in "${totals[@]}"; do
+  [[ -n "$t" ]] || { failed=$((failed + 1)); continue; }
+  read -r p _ f _ <<< "${t//,/}"
+  passed=$((passed + p)); failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+exit $status

@@ -19,16 +19,24 @@ public sealed class SampleRecordReplayTests
             (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(6));
             Assert.True(exit == 0, $"demo.sh exited {exit}:\n{Tail(output)}");
 
-            string set = Path.Combine(work, "keploy", "test-set-0");
+            string set = Path.Combine(work, "Orders", "keploy", "test-set-0");
             string[] tests = Directory.GetFiles(Path.Combine(set, "tests"), "*.yaml");
             Assert.True(tests.Length >= 6, $"expected at least 6 recorded test cases, found {tests.Length}");
             string mocks = File.ReadAllText(Path.Combine(set, "mocks.yaml"));
             Assert.True(Regex.Matches(mocks, @"^kind: Http$", RegexOptions.Multiline).Count >= 5, "expected the Catalog calls recorded as Http mocks");
 
-            Match summary = Regex.Match(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
-            Assert.True(summary.Success, $"no closing summary line:\n{Tail(output)}");
-            Assert.Equal(tests.Length, int.Parse(summary.Groups[1].Value));
-            Assert.Equal("0", summary.Groups[2].Value);
+            // The EF Core / PostgreSQL sample, replayed with the server stopped.
+            string pgSet = Path.Combine(work, "Inventory", "keploy", "test-set-0");
+            string[] pgTests = Directory.GetFiles(Path.Combine(pgSet, "tests"), "*.yaml");
+            Assert.True(pgTests.Length >= 6, $"expected at least 6 recorded Inventory test cases, found {pgTests.Length}");
+            string pgMocks = File.ReadAllText(Path.Combine(pgSet, "mocks.yaml"));
+            Assert.True(Regex.Matches(pgMocks, @"^kind: Postgres$", RegexOptions.Multiline).Count >= 6, "expected EF Core's statements recorded as Postgres mocks");
+
+            MatchCollection summaries = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
+            Assert.True(summaries.Count >= 3, $"expected a summary line per replay and a total:\n{Tail(output)}");
+            Assert.Equal($"{tests.Length} passed, 0 failed", summaries[0].Value);
+            Assert.Equal($"{pgTests.Length} passed, 0 failed", summaries[1].Value);
+            Assert.Equal($"{tests.Length + pgTests.Length} passed, 0 failed", summaries[^1].Value);
 
             // A changed expectation must fail exactly that test, with a diff, while the downstream service stays stopped.
             string victim = tests.OrderBy(t => t, StringComparer.Ordinal).First(t => File.ReadAllText(t).Contains("/orders/quote?sku=KB-001", StringComparison.Ordinal));
@@ -38,7 +46,7 @@ public sealed class SampleRecordReplayTests
             File.WriteAllText(victim, edited);
             (int exit2, string output2) = Run(
                 "bash",
-                "-c \"cd " + work + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:5100' --disable-ansi\"",
+                "-c \"cd " + Path.Combine(work, "Orders") + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:5100' --disable-ansi\"",
                 TimeSpan.FromMinutes(3));
             Assert.Equal(1, exit2);
             Assert.Matches(new Regex($@"^{tests.Length - 1} passed, 1 failed$", RegexOptions.Multiline), output2);
