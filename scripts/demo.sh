@@ -76,7 +76,7 @@ replay() {
 status=0
 
 say "1/2 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:5200"
-dotnet "$catalog_dll" --urls http://127.0.0.1:5200 >"$work/catalog.log" 2>&1 &
+dotnet "$catalog_dll" --urls http://127.0.0.1:5200 >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port 5200
 record "$work/Orders" "$orders_cmd" samples/traffic.sh http://127.0.0.1:5100
