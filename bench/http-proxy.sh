@@ -12,7 +12,8 @@
 #          --proxy 'dotnet keploy record -c "{app}"'
 #      `keploy record` starts the app, moves it off its port and listens on the original port (5200) itself,
 #      recording each request as a test case. The same readiness wait, warm-up and measurement follow; then
-#      COMMAND's process group gets SIGINT (how record is stopped), SIGTERM after 20 s, SIGKILL after 5 s more.
+#      COMMAND's process group gets SIGTERM (record stops gracefully on it), SIGKILL after 20 s.
+#      Default COMMAND: the tool built by `dotnet build Keploy.sln -c Release` (run as root: eBPF).
 #      COMMAND runs in a fresh temporary directory (removed afterwards) so the recordings land there, not in
 #      the repository. Without --proxy (or PROXY_CMD) the proxy phase is skipped and the ratio is "n/a".
 #   3. print `direct: N req/s`, `proxy: N req/s` and `ratio: 0.xx (goal >= 0.8)`.
@@ -23,7 +24,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-proxy_cmd="${PROXY_CMD:-}"
+default_proxy_cmd="dotnet $root/src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll record -c \"{app}\""
+proxy_cmd="${PROXY_CMD:-$default_proxy_cmd}"
 bench_path="${BENCH_PATH:-/items/KB-001}"
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-32}"
@@ -74,7 +76,7 @@ start_group() {
 stop_group() {
   [[ -z "$group" ]] && return 0
   local signal waited
-  for signal in INT TERM KILL; do
+  for signal in TERM KILL; do
     kill -s "$signal" -- "-$group" 2>/dev/null || break
     for ((waited = 0; waited < 80; waited++)); do
       kill -0 -- "-$group" 2>/dev/null || break 2
