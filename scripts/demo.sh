@@ -81,7 +81,7 @@ catalog=$!; pids+=("$catalog")
 wait_port 5200
 record "$work/Orders" "$orders_cmd" samples/traffic.sh http://127.0.0.1:5100
 say "Stopping Catalog: the replay must not need it"
-kill "$catalog"; wait "$catalog" 2>/dev/null || true
+kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed 5200 Catalog
 replay "$work/Orders" "$orders_cmd" || status=1
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
 using Keploy.Core.Capture;
 using Keploy.Core.Proxy;
@@ -35,17 +34,7 @@ internal static class RecordCommand
             RecordTimer = settings.RecordTimer,
         };
 
-        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
+        using ShutdownSignals stop = new(cancellationToken);
 
         RecordSession session = new(options, ProtocolRegistry.All(), line => console.Info(line));
         session.TestCaseRecorded += (testCase, request, response) =>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
 using Keploy.Core.Capture;
 using Keploy.Core.Models;
@@ -27,17 +26,7 @@ internal static class TestCommand
         ReplayOptions options = settings.ToReplayOptions();
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);
-        using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx =>
-        {
-            ctx.Cancel = true;
-            stop.Cancel();
-        });
+        using ShutdownSignals stop = new(cancellationToken);
 
         System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
         TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
