@@ -59,6 +59,28 @@ public sealed class SampleAcceptanceTests(PackedAdapterFixture packed)
         Assert.True(Hits(resultsDirectory, line, output) > 0, $"Program.cs:{line} not covered\n{output}");
     }
 
+    [Fact]
+    public void TestingPlatform_RunsTheRecordedCases_UnderMtp()
+    {
+        SampleWorkspace workspace = new(packed);
+        string project = workspace.AddTestingPlatformProject(out string runSettings);
+        string file = Path.Combine(project, "keploy", "test-set-0", "tests", "test-6.yaml");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("\"total\":73.50", "\"total\":99.99", StringComparison.Ordinal));
+
+        (int listExit, string list) = DotnetCli.Run(project, packed.Environment, "test", "--list-tests");
+        Assert.True(listExit == 0, list);
+        Assert.Contains("Discovered 9 tests", list);
+        Assert.Contains("  test-6\n", list.Replace("\r", ""));
+
+        (int exit, string output) = DotnetCli.Run(project, packed.Environment, "test", "--no-build", "--settings", runSettings);
+
+        Assert.True(exit != 0, output);
+        Assert.Contains("failed: 1", output);
+        Assert.Contains("succeeded: 8", output);
+        Assert.Contains("test-6", output);
+        Assert.Contains("$.total: 99.99", output);
+    }
+
     /// <summary>Hits of <c>samples/Orders/Program.cs:line</c> in the run's coverage.cobertura.xml (max over classes; 0 when absent).</summary>
     private static int Hits(string resultsDirectory, int line, string output)
     {

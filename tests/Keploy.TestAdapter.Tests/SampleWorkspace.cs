@@ -73,6 +73,47 @@ internal sealed class SampleWorkspace
         return (output, results, parsed);
     }
 
+    /// <summary>
+    /// Adds samples/Orders.MtpTests: a Microsoft.Testing.Platform test app (Microsoft.Testing.Platform.MSBuild generates its entry point from the
+    /// package's TestingPlatformBuilderHook item) holding a copy of Orders.Tests' recording, plus a global.json that makes <c>dotnet test</c>
+    /// use MTP and a runsettings file with free ports. Returns the project folder.
+    /// </summary>
+    public string AddTestingPlatformProject(out string runSettings)
+    {
+        string project = Path.Combine(Root, "samples", "Orders.MtpTests");
+        CopyProject(Path.Combine(TestProject, "keploy"), Path.Combine(project, "keploy"));
+        File.Copy(Path.Combine(TestProject, "keploy.yml"), Path.Combine(project, "keploy.yml"));
+        File.WriteAllText(Path.Combine(project, "Orders.MtpTests.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <IsTestProject>true</IsTestProject>
+                <IsTestingPlatformApplication>true</IsTestingPlatformApplication>
+                <KeployAppProject>../Orders/Orders.csproj</KeployAppProject>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.Testing.Platform.MSBuild" Version="2.5.2" />
+                <PackageReference Include="Keploy.TestAdapter" Version="{_packed.Version}" />
+                <ProjectReference Include="../Orders/Orders.csproj" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(Root, "global.json"), """{ "test": { "runner": "Microsoft.Testing.Platform" } }""");
+        int appPort = FreePort();
+        runSettings = Path.Combine(project, "keploy.runsettings");
+        File.WriteAllText(runSettings, $"""
+            <RunSettings>
+              <Keploy>
+                <Port>{appPort}</Port>
+                <AppArguments>--urls http://127.0.0.1:{appPort}</AppArguments>
+                <HealthUrl>http://127.0.0.1:{appPort}/health</HealthUrl>
+                <ProxyPort>{FreePort()}</ProxyPort>
+              </Keploy>
+            </RunSettings>
+            """);
+        return project;
+    }
+
     private static void CopyProject(string from, string to)
     {
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
