@@ -41,6 +41,7 @@ public sealed class PackageLayoutTests(PackedAdapterFixture packed)
         Assert.DoesNotContain("Microsoft.TestPlatform.ObjectModel", dependencies);
         Assert.Contains("Microsoft.Testing.Extensions.VSTestBridge", dependencies);
         Assert.Contains("YamlDotNet", dependencies);
+        Assert.Contains("DiffPlex", dependencies);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Keploy.TestAdapter.Engine;
 /// <summary>
 /// How the adapter starts and replays the app. Read from, lowest priority first: the test assembly's
 /// <c>[AssemblyMetadata("Keploy.*", ...)]</c> (written by the package targets from MSBuild properties <c>KeployAppCommand</c>,
-/// <c>KeployAppProject</c>, <c>KeployDelay</c>, <c>KeployHealthUrl</c>, <c>KeployPath</c>, <c>KeployProxyPort</c>), then the RunSettings
+/// <c>KeployAppProject</c>, <c>KeployAppArguments</c>, <c>KeployDelay</c>, <c>KeployHealthUrl</c>, <c>KeployPath</c>, <c>KeployProxyPort</c>), then the RunSettings
 /// section <c>&lt;RunSettings&gt;&lt;Keploy&gt;&lt;AppCommand&gt;...</c> (also settable as <c>dotnet test -- Keploy.AppCommand="..."</c>).
 /// </summary>
 internal sealed class KeploySettings
@@ -16,6 +16,10 @@ internal sealed class KeploySettings
 
     /// <summary>The app's project (name or path of its .csproj). When its dll is in the test output the app runs as <c>dotnet &lt;dll&gt;</c>.</summary>
     public string? AppProject { get; set; }
+
+    /// <summary>Arguments appended to the command resolved from <see cref="AppProject"/> (e.g. <c>--urls http://127.0.0.1:5100</c>); not
+    /// applied to <see cref="AppCommand"/>, which is taken as written.</summary>
+    public string? AppArguments { get; set; }
 
     /// <summary>Upper bound on waiting for the app to get ready.</summary>
     public TimeSpan? Delay { get; set; }
@@ -28,6 +32,9 @@ internal sealed class KeploySettings
 
     /// <summary>Mock proxy port.</summary>
     public int? ProxyPort { get; set; }
+
+    /// <summary>Port the recorded requests are sent to instead of the recorded one (Keploy's <c>--port</c>); null keeps the recorded port.</summary>
+    public int? Port { get; set; }
 
     /// <summary>The project folder (<c>Keploy.SourceRoot</c>) for mapping output copies back to source YAML.</summary>
     public string? SourceRoot { get; set; }
@@ -97,12 +104,13 @@ internal sealed class KeploySettings
 
         string name = Path.GetFileNameWithoutExtension(AppProject.TrimEnd('/', '\\'));
         string dll = Path.Combine(testDirectory, name + ".dll");
+        string arguments = string.IsNullOrWhiteSpace(AppArguments) ? "" : " " + AppArguments.Trim();
         if (File.Exists(dll))
         {
-            return $"dotnet \"{dll}\"";
+            return $"dotnet \"{dll}\"{arguments}";
         }
 
-        return $"dotnet run --project \"{AppProject}\"";
+        return $"dotnet run --project \"{AppProject}\"" + (arguments.Length == 0 ? "" : " --" + arguments);
     }
 
     private void Set(string name, string? value, string where)
@@ -119,6 +127,9 @@ internal sealed class KeploySettings
                 break;
             case "AppProject":
                 AppProject = value;
+                break;
+            case "AppArguments":
+                AppArguments = value;
                 break;
             case "HealthUrl":
                 HealthUrl = value;
@@ -147,16 +158,24 @@ internal sealed class KeploySettings
 
                 break;
             case "ProxyPort":
-                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-                {
-                    throw new FormatException($"{where}: '{value}' is not a port (1-65535)");
-                }
-
-                ProxyPort = port;
+                ProxyPort = ParsePort(value, where);
+                break;
+            case "Port":
+                Port = ParsePort(value, where);
                 break;
             default:
                 // Unknown keys are ignored so newer settings do not break older adapters.
                 break;
         }
+    }
+
+    private static int ParsePort(string value, string where)
+    {
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            throw new FormatException($"{where}: '{value}' is not a port (1-65535)");
+        }
+
+        return port;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Keploy.Core.Config;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
 using Keploy.Core.Replay;
@@ -17,21 +18,14 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
         Action<ReplayedTest> completed,
         CancellationToken cancellationToken)
     {
-        ReplayOptions options = new()
+        ReplayOptions options;
+        try
         {
-            Path = keployRoot,
-            AppCommand = settings.ResolveAppCommand(keployRoot),
-            WorkingDirectory = keployRoot,
-            HealthUrl = settings.HealthUrl,
-        };
-        if (settings.Delay is TimeSpan delay)
-        {
-            options.Delay = delay;
+            options = CreateOptions(keployRoot, settings);
         }
-
-        if (settings.ProxyPort is int port)
+        catch (Exception e) when (e is KeployFormatException or IOException)
         {
-            options.ProxyPort = port;
+            return new TestSetReplay("keploy: " + e.Message);
         }
 
         HashSet<string> selected = new(tests.Select(t => t.FileName), StringComparer.Ordinal);
@@ -57,6 +51,40 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
             TestSetStatus.Passed or TestSetStatus.Failed => null,
             _ => $"keploy: {testSetId} {result.Status}: {result.Error ?? "no details"}",
         });
+    }
+
+    /// <summary>
+    /// Replay options: <c>&lt;keployRoot&gt;/keploy.yml</c> when present (copied to the test output by the package targets; gives
+    /// <c>test.globalNoise</c>, <c>ignoreOrdering</c>, <c>apiTimeout</c>, <c>delay</c>, <c>healthUrl</c>, <c>proxyPort</c>, port bypass
+    /// rules), then the adapter settings (MSBuild properties / RunSettings) on top. keploy.yml's <c>command</c> is not used: the app
+    /// command comes from <see cref="KeploySettings.ResolveAppCommand"/>.
+    /// </summary>
+    /// <exception cref="KeployFormatException">keploy.yml is malformed (file:line:column).</exception>
+    internal static ReplayOptions CreateOptions(string keployRoot, KeploySettings settings)
+    {
+        string configFile = Path.Combine(keployRoot, "keploy.yml");
+        KeployConfig config = File.Exists(configFile) ? KeployConfig.Load(configFile) : new KeployConfig();
+        ReplayOptions options = new()
+        {
+            Path = keployRoot,
+            AppCommand = settings.ResolveAppCommand(keployRoot),
+            WorkingDirectory = keployRoot,
+            HealthUrl = settings.HealthUrl ?? (string.IsNullOrWhiteSpace(config.Test.HealthUrl) ? null : config.Test.HealthUrl),
+            HealthPollTimeout = config.Test.HealthPollTimeout,
+            ApiTimeout = TimeSpan.FromSeconds(config.Test.ApiTimeout),
+            Delay = settings.Delay ?? TimeSpan.FromSeconds(config.Test.Delay),
+            ProxyPort = settings.ProxyPort ?? config.ProxyPort,
+            PassThroughPorts = config.BypassRules
+                .Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path))
+                .Select(r => r.Port)
+                .ToList(),
+            Port = settings.Port ?? config.Test.Port,
+            GlobalNoise = config.Test.GlobalNoise,
+            IgnoreOrdering = config.Test.IgnoreOrdering,
+            CompareAll = config.Test.CompareAll,
+            DisableAutoHeaderNoise = config.Test.DisableAutoHeaderNoise,
+        };
+        return options;
     }
 
     private static string FileNameOf(TestCase testCase) =>
