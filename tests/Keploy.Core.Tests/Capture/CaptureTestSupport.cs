@@ -83,17 +83,6 @@ internal static class CaptureTestSupport
         var baseDir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string tfm = baseDir.Name;
         string configuration = baseDir.Parent!.Name;
-        DirectoryInfo? dir = baseDir;
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keploy.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new InvalidOperationException($"Keploy.sln not found above {AppContext.BaseDirectory}");
-        }
-
-        return Path.Combine(dir.FullName, "tests", "Keploy.CaptureProbe", "bin", configuration, tfm, "Keploy.CaptureProbe");
+        return Path.Combine(TestPaths.RepoRoot, "tests", "Keploy.CaptureProbe", "bin", configuration, tfm, "Keploy.CaptureProbe");
     }
 }

@@ -2,21 +2,9 @@ namespace Keploy.Core.Tests.Postgres;
 
 internal static class PostgresTestPaths
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            DirectoryInfo? d = new(AppContext.BaseDirectory);
-            while (d is not null && !File.Exists(Path.Combine(d.FullName, "Keploy.sln")))
-            {
-                d = d.Parent;
-            }
+    public static string RepoRoot => TestPaths.RepoRoot;
 
-            return d?.FullName ?? throw new InvalidOperationException("Keploy.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string Fixtures => Path.Combine(RepoRoot, "..", "shared", "keploy-fixtures");
+    public static string Fixtures => TestPaths.Fixtures;
 
     /// <summary>The scripts/postgres.sh server (started by the test fixture when needed).</summary>
     public const string ConnectionString = "Host=127.0.0.1;Port=55432;Username=keploy;Password=keploy;Database=keploy;Pooling=false";

@@ -4,20 +4,7 @@ namespace Keploy.Core.Tests.Reporting;
 
 internal static class ReportingTestPaths
 {
-    public static string Fixtures
-    {
-        get
-        {
-            DirectoryInfo? dir = new(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Keploy.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            Assert.NotNull(dir);
-            return Path.GetFullPath(Path.Combine(dir!.FullName, "..", "shared", "keploy-fixtures"));
-        }
-    }
+    public static string Fixtures => TestPaths.Fixtures;
 
     public static YamlMappingNode Load(string relative)
     {

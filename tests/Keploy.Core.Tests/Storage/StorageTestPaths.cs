@@ -8,21 +8,9 @@ namespace Keploy.Core.Tests.Storage;
 /// <summary>Fixture paths and node-tree comparison for the storage tests.</summary>
 internal static class StorageTestPaths
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null && !File.Exists(Path.Combine(dir, "Keploy.sln")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
+    public static string RepoRoot => TestPaths.RepoRoot;
 
-            return dir ?? throw new InvalidOperationException("Keploy.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string Fixtures => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "keploy-fixtures"));
+    public static string Fixtures => TestPaths.Fixtures;
 
     public static IEnumerable<string> FixtureYamlFiles() =>
         Directory.EnumerateFiles(Fixtures, "*.y*ml", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal);
