@@ -8,44 +8,10 @@
 #                                             (a plain connect, so the wait itself records no test case).
 set -euo pipefail
 
-base="${1:-http://127.0.0.1:5100}"
-base="${base%/}"
-case "$base" in
-  http://127.*|http://localhost:*|http://localhost|http://\[::1\]*) ;;
-  *) echo "traffic.sh: $base is not a loopback http:// URL" >&2; exit 2 ;;
-esac
-
-if [[ "${TRAFFIC_WAIT:-0}" -gt 0 ]]; then
-  hostport="${base#http://}"
-  host="${hostport%:*}"; port="${hostport##*:}"
-  [[ "$host" == "$hostport" ]] && port=80
-  host="${host#[}"; host="${host%]}"
-  for ((i = 0; i < TRAFFIC_WAIT * 4; i++)); do
-    if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then break; fi
-    sleep 0.25
-  done
-fi
-
-failures=0
-body_file="$(mktemp)"
-trap 'rm -f "$body_file"' EXIT
-
-# call EXPECTED_STATUS METHOD PATH [curl args...]; the response body is left in $body_file.
-call() {
-  local expected="$1" method="$2" path="$3"
-  shift 3
-  local status
-  status="$(curl --silent --show-error --noproxy '*' --max-time 10 -o "$body_file" -w '%{http_code}' \
-    -X "$method" "$@" "$base$path")" || status="000"
-  if [[ "$status" == "$expected" ]]; then
-    printf '%-6s %-44s %s\n' "$method" "$path" "$status"
-  else
-    printf '%-6s %-44s %s (expected %s) FAIL\n' "$method" "$path" "$status" "$expected"
-    failures=$((failures + 1))
-  fi
-}
-
-json=(-H 'Content-Type: application/json')
+script=traffic.sh
+default_base=http://127.0.0.1:5100
+# shellcheck source=traffic-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/traffic-common.sh"
 
 call 200 GET    /health
 call 200 GET    /catalog
