@@ -44,13 +44,23 @@ public sealed class SampleRecordReplayTests
             string edited = Regex.Replace(text, @"""total"":\s*[0-9.]+", "\"total\":12345.67", RegexOptions.None, TimeSpan.FromSeconds(1));
             Assert.NotEqual(text, edited);
             File.WriteAllText(victim, edited);
+
+            // A missing mock must fail the test whose app needed it (Keploy's 502 to the app), naming the unmatched call.
+            string mocksPath = Path.Combine(set, "mocks.yaml");
+            List<string> documents = File.ReadAllText(mocksPath).Split("\n---\n").ToList();
+            int reservation = documents.FindIndex(d => d.Contains("url: /reservations", StringComparison.Ordinal) && d.Contains("method: POST", StringComparison.Ordinal));
+            Assert.True(reservation >= 0, "no POST /reservations mock recorded");
+            documents.RemoveAt(reservation);
+            File.WriteAllText(mocksPath, string.Join("\n---\n", documents));
+
             (int exit2, string output2) = Run(
                 "bash",
                 "-c \"cd " + Path.Combine(work, "Orders") + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:5100' --disable-ansi\"",
                 TimeSpan.FromMinutes(3));
             Assert.Equal(1, exit2);
-            Assert.Matches(new Regex($@"^{tests.Length - 1} passed, 1 failed$", RegexOptions.Multiline), output2);
+            Assert.Matches(new Regex($@"^{tests.Length - 2} passed, 2 failed$", RegexOptions.Multiline), output2);
             Assert.Contains("12345.67", output2, StringComparison.Ordinal);
+            Assert.Matches(new Regex(@"POST http://[^ ]+/reservations"), output2);
         }
         finally
         {

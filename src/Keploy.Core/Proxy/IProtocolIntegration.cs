@@ -29,6 +29,9 @@ public interface IProtocolIntegration
     /// <summary>The mock <c>kind</c> it writes (<c>Http</c>, <c>Postgres</c>).</summary>
     string Kind { get; }
 
+    /// <summary>Every mock kind this integration serves at replay (default: <see cref="Kind"/>; Postgres also serves <c>PostgresV2</c>).</summary>
+    IReadOnlyList<string> ServedKinds => new[] { Kind };
+
     /// <summary>Lower runs first when deciding who takes a connection.</summary>
     int Priority { get; }
 

@@ -115,6 +115,13 @@ public sealed class ReplayRunner
             .ToList();
         DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.Request.Timestamp).Min();
         MockPool pool = new(mocks, firstRequest);
+        HashSet<string> served = _integrations.SelectMany(i => i.ServedKinds).ToHashSet(StringComparer.Ordinal);
+        foreach (IGrouping<string, Mock> unserved in mocks.Where(m => !served.Contains(m.Kind)).GroupBy(m => m.Kind))
+        {
+            // Kept in mocks.yaml and in reports, never dropped; a call that needs one fails its test as an unmatched call.
+            observer?.Message($"{testSetId}: {unserved.Count()} mock(s) of kind {unserved.Key} cannot be served by this version (it serves {string.Join(", ", served.Order(StringComparer.Ordinal))}); calls that need them will fail their tests");
+        }
+
 
         EbpfCapture? capture = null;
         ProxyServer? proxy = null;

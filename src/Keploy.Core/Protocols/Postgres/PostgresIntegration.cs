@@ -17,6 +17,9 @@ public sealed class PostgresIntegration : IProtocolIntegration
     public string Kind => "Postgres";
 
     /// <inheritdoc />
+    public IReadOnlyList<string> ServedKinds => PostgresReplayer.Kinds;
+
+    /// <inheritdoc />
     public int Priority => 20;
 
     /// <inheritdoc />

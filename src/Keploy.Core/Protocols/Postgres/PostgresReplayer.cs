@@ -17,7 +17,7 @@ namespace Keploy.Core.Protocols.Postgres;
 /// </summary>
 internal sealed class PostgresReplayer
 {
-    private static readonly string[] Kinds = { "Postgres", "PostgresV2" };
+    internal static readonly string[] Kinds = { "Postgres", "PostgresV2" };
     private readonly ProxyConnection _connection;
     private readonly MockPool _pool;
     private readonly PostgresMockIndex _index;
