@@ -75,10 +75,16 @@ internal static class TestCommand
             }
             else
             {
-                _console.Raw(_console.Red($"Testrun failed for testcase with id: \"{name}\""));
-                if (result.FailureMessage is not null)
+                // The failure message already starts with Keploy's "Testrun failed for testcase with id" header when a response was compared.
+                string message = result.FailureMessage ?? "";
+                if (!message.StartsWith("Testrun failed", StringComparison.Ordinal))
                 {
-                    _console.Raw(result.FailureMessage);
+                    _console.Raw(_console.Red($"Testrun failed for testcase with id: \"{name}\""));
+                }
+
+                if (message.Length > 0)
+                {
+                    _console.Raw(message);
                 }
             }
 
