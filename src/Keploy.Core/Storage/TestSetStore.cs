@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Microsoft.Win32.SafeHandles;
 using Keploy.Core.Models;
 using YamlDotNet.RepresentationModel;
 
@@ -198,7 +200,14 @@ public sealed partial class TestSetStore
     /// <see cref="TestCase.FilePath"/>. Returns the path.
     /// </summary>
     /// <exception cref="ArgumentException">The name is empty or not a plain file name.</exception>
-    public string WriteTestCase(string testSetId, TestCase testCase)
+    public string WriteTestCase(string testSetId, TestCase testCase) => WriteTestCase(testSetId, testCase, flushToDisk: true);
+
+    /// <summary>
+    /// <see cref="WriteTestCase(string, TestCase)"/> with a choice of durability: with <paramref name="flushToDisk"/> false the
+    /// temp file is renamed into place without an fsync (still atomic for readers and against a crash of this process; an OS
+    /// crash may lose it until <see cref="FlushToDisk"/> runs). Record mode's background writer uses false and syncs in batches.
+    /// </summary>
+    internal string WriteTestCase(string testSetId, TestCase testCase, bool flushToDisk)
     {
         ArgumentNullException.ThrowIfNull(testCase);
         if (string.IsNullOrEmpty(testCase.Name) || testCase.Name.IndexOfAny(['/', '\\', '\0']) >= 0 || testCase.Name is "." or "..")
@@ -210,8 +219,91 @@ public sealed partial class TestSetStore
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, testCase.Name + ".yaml");
         testCase.FilePath = path;
-        KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase));
+        if (flushToDisk)
+        {
+            KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase));
+        }
+        else
+        {
+            WriteAtomicNoSync(path, KeployYaml.FormatTestCase(testCase));
+        }
+
         return path;
+    }
+
+    /// <summary>
+    /// Flushes every file system buffer of the file system holding the test-set to disk (Linux <c>syncfs(2)</c> on the tests
+    /// folder; elsewhere an fsync of each test case file). Makes test cases written with <c>flushToDisk: false</c> durable.
+    /// </summary>
+    internal void FlushToDisk(string testSetId)
+    {
+        string dir = TestsDirectory(testSetId);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsLinux() && SyncFileSystem(dir))
+        {
+            return;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(dir, "*.yaml"))
+        {
+            using FileStream fs = new(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            fs.Flush(flushToDisk: true);
+        }
+    }
+
+    private static void WriteAtomicNoSync(string path, string text)
+    {
+        string dir = Path.GetDirectoryName(path)!;
+        string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+            using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(handle, bytes, 0);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            KeployYaml.TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static bool SyncFileSystem(string dir)
+    {
+        int fd = LibC.Open(dir, 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return LibC.SyncFs(fd) == 0;
+        }
+        finally
+        {
+            _ = LibC.Close(fd);
+        }
+    }
+
+    private static partial class LibC
+    {
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+        internal static partial int SyncFs(int fd);
+
+        [LibraryImport("libc", EntryPoint = "close")]
+        internal static partial int Close(int fd);
     }
 
     /// <summary>Opens the appending mock writer of a set (creates the folder). Dispose it when recording stops.</summary>

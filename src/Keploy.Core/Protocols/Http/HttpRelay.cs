@@ -43,8 +43,27 @@ internal static class HttpRelay
     /// Runs until the client finished and every outstanding response was relayed, or either side closed.
     /// Never throws on bad input (logs one line); cancellation ends it.
     /// </summary>
-    public static async Task RunAsync(
+    public static Task RunAsync(
         IDuplexPipe client, IDuplexPipe upstream, Action<HttpExchangeParts> onExchange, Action<string> log, CancellationToken cancellationToken,
+        Action? clientFinished = null) =>
+        RunAsync(
+            client,
+            upstream,
+            parts =>
+            {
+                onExchange(parts);
+                return ValueTask.CompletedTask;
+            },
+            log,
+            cancellationToken,
+            clientFinished);
+
+    /// <summary>
+    /// <see cref="RunAsync(IDuplexPipe, IDuplexPipe, Action{HttpExchangeParts}, Action{string}, CancellationToken, Action?)"/> with an
+    /// asynchronous callback: the next response of the connection is relayed once the returned task completes.
+    /// </summary>
+    public static async Task RunAsync(
+        IDuplexPipe client, IDuplexPipe upstream, Func<HttpExchangeParts, ValueTask> onExchange, Action<string> log, CancellationToken cancellationToken,
         Action? clientFinished = null)
     {
         using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -137,7 +156,7 @@ internal static class HttpRelay
     }
 
     private static async Task ResponsesAsync(
-        PipeReader upstream, PipeWriter client, ChannelReader<Pending> pending, RawFlag raw, Action<HttpExchangeParts> onExchange,
+        PipeReader upstream, PipeWriter client, ChannelReader<Pending> pending, RawFlag raw, Func<HttpExchangeParts, ValueTask> onExchange,
         Action<string> log, CancellationToken ct)
     {
         try
@@ -185,7 +204,7 @@ internal static class HttpRelay
                 await p.Completed.Task.ConfigureAwait(false);
                 try
                 {
-                    onExchange(new HttpExchangeParts(p.Head, p.Body, p.FirstByte, head, body, last));
+                    await onExchange(new HttpExchangeParts(p.Head, p.Body, p.FirstByte, head, body, last)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
