@@ -9,7 +9,7 @@ namespace Keploy.Core.Record;
 
 /// <summary>
 /// Record mode's test case writer: the ingress relay queues each completed exchange (already named <c>test-N</c> in completion
-/// order) and goes on relaying; one background task detects noise (<see cref="AutoNoise.Detect"/>), builds the test case
+/// order) and goes on relaying; background tasks (one per core, at most four) detect noise (<see cref="AutoNoise.Detect"/>), builds the test case
 /// (<see cref="HttpSpec.CreateTestCase"/>) and writes it atomically (<see cref="TestSetStore.WriteTestCase(string, TestCase, bool)"/>,
 /// temp file then rename).
 /// </summary>
@@ -36,13 +36,16 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    private readonly Task _loop;
+    private readonly Task _loops;
+    private readonly object _syncLock = new();
+    private long _lastSync = Stopwatch.GetTimestamp();
+    private int _unsynced;
     private int _written;
 
     /// <summary>Starts the background writer.</summary>
     /// <param name="store">Where to write.</param>
     /// <param name="testSetId">The test-set being recorded.</param>
-    /// <param name="recorded">Called on the writer task after each test case is written.</param>
+    /// <param name="recorded">Called on a writer task after each test case is written (concurrently from several tasks).</param>
     /// <param name="log">One line per test case that could not be written.</param>
     public TestCaseWriter(TestSetStore store, string testSetId, Action<TestCase, HttpRequestRecord, HttpResponseRecord>? recorded, Action<string> log)
     {
@@ -50,7 +53,8 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         _testSetId = testSetId;
         _recorded = recorded;
         _log = log;
-        _loop = Task.Run(WriteLoopAsync);
+        // One writer per core (at most 4): formatting dominates, and files are independent (names are given when queued).
+        _loops = Task.WhenAll(Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => Task.Run(WriteLoopAsync)));
     }
 
     /// <summary>Test cases written so far.</summary>
@@ -68,32 +72,40 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop.ConfigureAwait(false);
+        await _loops.ConfigureAwait(false);
+        if (Volatile.Read(ref _unsynced) != 0)
+        {
+            Sync();
+        }
     }
 
     private async Task WriteLoopAsync()
     {
         ChannelReader<Item> reader = _queue.Reader;
-        long lastSync = Stopwatch.GetTimestamp();
-        bool unsynced = false;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (reader.TryRead(out Item? item))
             {
-                unsynced |= Write(item);
+                if (Write(item))
+                {
+                    Volatile.Write(ref _unsynced, 1);
+                }
             }
 
-            if (unsynced && Stopwatch.GetElapsedTime(lastSync) >= SyncInterval)
+            if (Volatile.Read(ref _unsynced) != 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSync)) >= SyncInterval
+                && Monitor.TryEnter(_syncLock))
             {
-                Sync();
-                unsynced = false;
-                lastSync = Stopwatch.GetTimestamp();
+                try
+                {
+                    Volatile.Write(ref _unsynced, 0);
+                    Sync();
+                    Interlocked.Exchange(ref _lastSync, Stopwatch.GetTimestamp());
+                }
+                finally
+                {
+                    Monitor.Exit(_syncLock);
+                }
             }
-        }
-
-        if (unsynced)
-        {
-            Sync();
         }
     }
 

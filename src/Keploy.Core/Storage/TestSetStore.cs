@@ -257,11 +257,16 @@ public sealed partial class TestSetStore
 
     private static void WriteAtomicNoSync(string path, string text)
     {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        if (OperatingSystem.IsLinux() && TryWriteAnonymousThenLink(path, bytes))
+        {
+            return;
+        }
+
         string dir = Path.GetDirectoryName(path)!;
         string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
             using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 RandomAccess.Write(handle, bytes, 0);
@@ -274,6 +279,29 @@ public sealed partial class TestSetStore
             KeployYaml.TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Linux: writes <paramref name="bytes"/> to an unnamed file in the target's folder (<c>open(O_TMPFILE)</c>), then gives it its
+    /// name with <c>linkat(2)</c>: the file appears complete or not at all, with one directory change instead of create + rename.
+    /// False (nothing left behind) when the file system lacks <c>O_TMPFILE</c> or the name exists; the caller then renames.
+    /// </summary>
+    private static bool TryWriteAnonymousThenLink(string path, byte[] bytes)
+    {
+        const int O_WRONLY = 0x1;
+        const int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
+        const int O_CLOEXEC = 0x80000;
+        const int AT_FDCWD = -100;
+        const int AT_SYMLINK_FOLLOW = 0x400;
+        int fd = LibC.Open(Path.GetDirectoryName(path)!, O_WRONLY | O_TMPFILE | O_CLOEXEC, 0x1B6 /* 0666, less the umask */);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        using SafeFileHandle handle = new(fd, ownsHandle: true);
+        RandomAccess.Write(handle, bytes, 0);
+        return LibC.LinkAt(AT_FDCWD, "/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture), AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
     }
 
     private static bool SyncFileSystem(string dir)
@@ -298,6 +326,12 @@ public sealed partial class TestSetStore
     {
         [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags, int mode);
+
+        [LibraryImport("libc", EntryPoint = "linkat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
 
         [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
         internal static partial int SyncFs(int fd);
