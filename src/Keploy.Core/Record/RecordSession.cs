@@ -149,7 +149,7 @@ public sealed class RecordSession
         return writer.EnqueueAsync("test-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), appPort, request, response);
     }
 
-    private sealed class CountingRecorder : IMockRecorder
+    private sealed class CountingRecorder : IDeferredMockRecorder
     {
         private readonly IMockRecorder _inner;
         private readonly Action _count;
@@ -163,6 +163,20 @@ public sealed class RecordSession
         public void Record(Mock mock)
         {
             _inner.Record(mock);
+            _count();
+        }
+
+        public void Record(Func<Mock> build)
+        {
+            if (_inner is IDeferredMockRecorder deferred)
+            {
+                deferred.Record(build);
+            }
+            else
+            {
+                _inner.Record(build());
+            }
+
             _count();
         }
     }

@@ -19,7 +19,7 @@ namespace Keploy.Core.Storage;
 /// <para>Names: a mock without a name gets <c>mock-&lt;N&gt;</c>, N counting from one past the highest <c>mock-N</c> already in the
 /// file, skipping names already used in the file, so names are unique within the test-set (unlike Keploy bug #4620).</para>
 /// </remarks>
-public sealed class MockFileWriter : IMockRecorder, IDisposable
+public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisposable
 {
     /// <summary>Mocks queued at most before <see cref="Record"/> waits for the background writer.</summary>
     public const int QueueCapacity = 4096;
@@ -28,7 +28,7 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
 
     private readonly object _lock = new();
     private readonly FileStream _stream;
-    private readonly Channel<Mock> _queue = Channel.CreateBounded<Mock>(
+    private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly Thread _writer;
@@ -82,6 +82,21 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
     public void Record(Mock mock)
     {
         ArgumentNullException.ThrowIfNull(mock);
+        Enqueue(mock, null);
+    }
+
+    /// <summary>
+    /// Queues a mock that <paramref name="build"/> creates on the background writer; the name (when the built mock has none) is
+    /// reserved now, so names follow the order of the calls. See <see cref="IDeferredMockRecorder"/>.
+    /// </summary>
+    void IDeferredMockRecorder.Record(Func<Mock> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        Enqueue(null, build);
+    }
+
+    private void Enqueue(Mock? mock, Func<Mock>? build)
+    {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -90,9 +105,13 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
                 throw new IOException($"{Path}: {_writeError.Message}", _writeError);
             }
 
-            if (string.IsNullOrEmpty(mock.Name))
+            string name;
+            if (mock is not null && !string.IsNullOrEmpty(mock.Name))
             {
-                string name;
+                name = mock.Name;
+            }
+            else
+            {
                 do
                 {
                     name = "mock-" + _next.ToString(CultureInfo.InvariantCulture);
@@ -100,14 +119,18 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
                 }
                 while (_names.Contains(name));
 
-                mock.Name = name;
+                if (mock is not null)
+                {
+                    mock.Name = name;
+                }
             }
 
-            _names.Add(mock.Name);
-            if (!_queue.Writer.TryWrite(mock))
+            _names.Add(name);
+            Queued item = new(mock, build, name);
+            if (!_queue.Writer.TryWrite(item))
             {
                 // Full: wait for the writer thread (it never waits for this lock, so it always makes room).
-                _queue.Writer.WriteAsync(mock).AsTask().GetAwaiter().GetResult();
+                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
             }
 
             Count++;
@@ -149,11 +172,11 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
     {
         UTF8Encoding utf8 = new(false);
         StringBuilder sb = new();
-        ChannelReader<Mock> reader = _queue.Reader;
+        ChannelReader<Queued> reader = _queue.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             sb.Clear();
-            while (sb.Length < MaxBatchBytes && reader.TryRead(out Mock? mock))
+            while (sb.Length < MaxBatchBytes && reader.TryRead(out Queued? item))
             {
                 if (_writeError is not null)
                 {
@@ -161,8 +184,18 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
                 }
 
                 int mark = sb.Length;
+                Mock? mock = item.Mock;
                 try
                 {
+                    if (mock is null)
+                    {
+                        mock = item.Build!();
+                        if (string.IsNullOrEmpty(mock.Name))
+                        {
+                            mock.Name = item.Name;
+                        }
+                    }
+
                     sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
                     KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
                     _empty = false;
@@ -171,7 +204,7 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
                 {
                     sb.Length = mark;
                     // Skipped (the file stays valid); reported through Log.
-                    Log?.Invoke($"{Path}: mock '{mock.Name}' could not be formatted, not written: {ex.Message}");
+                    Log?.Invoke($"{Path}: mock '{item.Name}' could not be built or formatted, not written: {ex.Message}");
                 }
             }
 
@@ -191,4 +224,6 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
             }
         }
     }
+
+    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name);
 }
