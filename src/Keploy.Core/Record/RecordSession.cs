@@ -18,8 +18,9 @@ public sealed record RecordSummary(string TestSetId, int TestCases, int Mocks, i
 
 /// <summary>
 /// One <c>dotnet keploy record</c> run: a new test-set, the app started in its own cgroup with eBPF hooks, outgoing connections
-/// recorded as mocks by the proxy, incoming HTTP exchanges recorded as test cases by the ingress forwarder. Every test case and mock
-/// is written as soon as its exchange completes, so stopping (or crashing) loses nothing already answered.
+/// recorded as mocks by the proxy, incoming HTTP exchanges recorded as test cases by the ingress forwarder. Test cases and mocks are
+/// queued as their exchanges complete and written by background writers (<see cref="TestCaseWriter"/>, <see cref="MockFileWriter"/>);
+/// stopping writes everything queued and syncs it to disk, so a stop loses nothing already answered.
 /// </summary>
 public sealed class RecordSession
 {
@@ -54,6 +55,8 @@ public sealed class RecordSession
         _log($"recording into {Path.Combine(store.KeployDirectory, testSetId)}");
 
         using MockFileWriter mockWriter = store.OpenMockWriter(testSetId);
+        mockWriter.Log = _log;
+        await using TestCaseWriter testCaseWriter = new(store, testSetId, (tc, req, resp) => TestCaseRecorded?.Invoke(tc, req, resp), _log);
         CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter));
 
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions
@@ -79,7 +82,7 @@ public sealed class RecordSession
                     moved.Family,
                     moved.OriginalPort,
                     moved.NewPort,
-                    (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => WriteTestCase(store, testSetId, moved.OriginalPort, req, resp), _log, ct),
+                    (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, moved.OriginalPort, req, resp), _log, ct),
                     _log);
                 if (!forwarders.TryAdd((moved.Family, moved.OriginalPort), forwarder))
                 {
@@ -134,19 +137,19 @@ public sealed class RecordSession
             await forwarder.DisposeAsync().ConfigureAwait(false);
         }
 
-        return new RecordSummary(testSetId, _testCounter, _mockCounter, exitCode);
+        // Every exchange answered so far is queued: write them all (and sync) before reporting.
+        await testCaseWriter.DisposeAsync().ConfigureAwait(false);
+        return new RecordSummary(testSetId, testCaseWriter.Written, _mockCounter, exitCode);
     }
 
-    private void WriteTestCase(TestSetStore store, string testSetId, int appPort, HttpRequestRecord request, HttpResponseRecord response)
+    private ValueTask QueueTestCase(TestCaseWriter writer, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
+        // Named in completion order here; built, formatted and written by the writer's background task.
         int n = Interlocked.Increment(ref _testCounter);
-        Dictionary<string, List<string>> noise = new(AutoNoise.Detect(response), StringComparer.Ordinal);
-        TestCase testCase = HttpSpec.CreateTestCase($"test-{n}", request, response, noise, appPort);
-        store.WriteTestCase(testSetId, testCase);
-        TestCaseRecorded?.Invoke(testCase, request, response);
+        return writer.EnqueueAsync("test-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), appPort, request, response);
     }
 
-    private sealed class CountingRecorder : IMockRecorder
+    private sealed class CountingRecorder : IDeferredMockRecorder
     {
         private readonly IMockRecorder _inner;
         private readonly Action _count;
@@ -160,6 +163,20 @@ public sealed class RecordSession
         public void Record(Mock mock)
         {
             _inner.Record(mock);
+            _count();
+        }
+
+        public void Record(Func<Mock> build)
+        {
+            if (_inner is IDeferredMockRecorder deferred)
+            {
+                deferred.Record(build);
+            }
+            else
+            {
+                _inner.Record(build());
+            }
+
             _count();
         }
     }

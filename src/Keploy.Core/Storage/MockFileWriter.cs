@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Threading.Channels;
 using Keploy.Core.Models;
 using Keploy.Core.Proxy;
 
@@ -9,17 +10,29 @@ namespace Keploy.Core.Storage;
 /// Appends recorded mocks to a test-set's <c>mocks.yaml</c> as they complete (record mode). Thread-safe.
 /// </summary>
 /// <remarks>
-/// <para>Each document (with the header line before the first one, a <c>---</c> line before every later one) is formatted in
-/// memory and written with <b>one</b> write call, then flushed to the operating system, under a lock. A crash of this process
-/// therefore never leaves half a document: the file holds whole documents only (an OS crash or power loss may lose the tail,
-/// but not interleave or split documents written by different threads).</para>
+/// <para><see cref="Record"/> names the mock and queues it (bounded: a caller waits while <see cref="QueueCapacity"/> mocks are
+/// queued); one background thread formats the queued documents (the header line before the first one, a <c>---</c> line before
+/// every later one) and appends every batch with <b>one</b> write call. The file therefore holds whole documents only, in the
+/// order <see cref="Record"/> named them. <see cref="Dispose"/> writes everything queued, then flushes the file to disk (fsync).
+/// Durability: a mock is in the operating system's cache within a batch of being recorded; a crash of this process loses
+/// the mocks still queued (at most <see cref="QueueCapacity"/>), an OS crash or power loss may lose the tail not yet flushed.</para>
 /// <para>Names: a mock without a name gets <c>mock-&lt;N&gt;</c>, N counting from one past the highest <c>mock-N</c> already in the
 /// file, skipping names already used in the file, so names are unique within the test-set (unlike Keploy bug #4620).</para>
 /// </remarks>
-public sealed class MockFileWriter : IMockRecorder, IDisposable
+public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisposable
 {
+    /// <summary>Mocks queued at most before <see cref="Record"/> waits for the background writer.</summary>
+    public const int QueueCapacity = 4096;
+
+    private const int MaxBatchBytes = 1 << 20;
+
     private readonly object _lock = new();
     private readonly FileStream _stream;
+    private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Thread _writer;
+    private Exception? _writeError;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private long _next;
     private bool _empty;
@@ -50,25 +63,55 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
 
         _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
         _empty = _stream.Length == 0;
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "keploy mocks.yaml writer" };
+        _writer.Start();
     }
 
     /// <summary>The absolute path of the mocks file.</summary>
     public string Path { get; }
 
-    /// <summary>How many mocks this writer appended.</summary>
+    /// <summary>Where the background writer reports a mock it could not format (one line), or null.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>How many mocks this writer accepted (queued or written).</summary>
     public int Count { get; private set; }
 
-    /// <summary>Names the mock when unnamed, formats it (4-space indent) and appends it as one write; see the class remarks.</summary>
+    /// <summary>Names the mock when unnamed and queues it for the background writer; see the class remarks.</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
+    /// <exception cref="IOException">An earlier batch could not be written (the message names the file).</exception>
     public void Record(Mock mock)
     {
         ArgumentNullException.ThrowIfNull(mock);
+        Enqueue(mock, null);
+    }
+
+    /// <summary>
+    /// Queues a mock that <paramref name="build"/> creates on the background writer; the name (when the built mock has none) is
+    /// reserved now, so names follow the order of the calls. See <see cref="IDeferredMockRecorder"/>.
+    /// </summary>
+    void IDeferredMockRecorder.Record(Func<Mock> build)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        Enqueue(null, build);
+    }
+
+    private void Enqueue(Mock? mock, Func<Mock>? build)
+    {
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (string.IsNullOrEmpty(mock.Name))
+            if (_writeError is not null)
             {
-                string name;
+                throw new IOException($"{Path}: {_writeError.Message}", _writeError);
+            }
+
+            string name;
+            if (mock is not null && !string.IsNullOrEmpty(mock.Name))
+            {
+                name = mock.Name;
+            }
+            else
+            {
                 do
                 {
                     name = "mock-" + _next.ToString(CultureInfo.InvariantCulture);
@@ -76,22 +119,26 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
                 }
                 while (_names.Contains(name));
 
-                mock.Name = name;
+                if (mock is not null)
+                {
+                    mock.Name = name;
+                }
             }
 
-            _names.Add(mock.Name);
-            var sb = new StringBuilder();
-            sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
-            KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
-            byte[] bytes = new UTF8Encoding(false).GetBytes(sb.ToString());
-            _stream.Write(bytes, 0, bytes.Length);
-            _stream.Flush();
-            _empty = false;
+            _names.Add(name);
+            Queued item = new(mock, build, name);
+            if (!_queue.Writer.TryWrite(item))
+            {
+                // Full: wait for the writer thread (it never waits for this lock, so it always makes room).
+                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+            }
+
             Count++;
         }
     }
 
-    /// <summary>Flushes to disk and closes the file.</summary>
+    /// <summary>Writes every queued mock, flushes to disk and closes the file.</summary>
+    /// <exception cref="IOException">A batch could not be written.</exception>
     public void Dispose()
     {
         lock (_lock)
@@ -102,8 +149,81 @@ public sealed class MockFileWriter : IMockRecorder, IDisposable
             }
 
             _disposed = true;
+            _queue.Writer.TryComplete();
+        }
+
+        _writer.Join();
+        try
+        {
             _stream.Flush(flushToDisk: true);
+        }
+        finally
+        {
             _stream.Dispose();
         }
+
+        if (_writeError is not null)
+        {
+            throw new IOException($"{Path}: {_writeError.Message}", _writeError);
+        }
     }
+
+    private void WriteLoop()
+    {
+        UTF8Encoding utf8 = new(false);
+        StringBuilder sb = new();
+        ChannelReader<Queued> reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            sb.Clear();
+            while (sb.Length < MaxBatchBytes && reader.TryRead(out Queued? item))
+            {
+                if (_writeError is not null)
+                {
+                    continue; // drain so that callers never wait on a dead writer
+                }
+
+                int mark = sb.Length;
+                Mock? mock = item.Mock;
+                try
+                {
+                    if (mock is null)
+                    {
+                        mock = item.Build!();
+                        if (string.IsNullOrEmpty(mock.Name))
+                        {
+                            mock.Name = item.Name;
+                        }
+                    }
+
+                    sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
+                    KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
+                    _empty = false;
+                }
+                catch (Exception ex)
+                {
+                    sb.Length = mark;
+                    // Skipped (the file stays valid); reported through Log.
+                    Log?.Invoke($"{Path}: mock '{item.Name}' could not be built or formatted, not written: {ex.Message}");
+                }
+            }
+
+            if (sb.Length == 0 || _writeError is not null)
+            {
+                continue;
+            }
+
+            try
+            {
+                byte[] bytes = utf8.GetBytes(sb.ToString());
+                _stream.Write(bytes, 0, bytes.Length);
+            }
+            catch (Exception ex)
+            {
+                _writeError = ex;
+            }
+        }
+    }
+
+    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name);
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Microsoft.Win32.SafeHandles;
 using Keploy.Core.Models;
 using YamlDotNet.RepresentationModel;
 
@@ -198,7 +200,14 @@ public sealed partial class TestSetStore
     /// <see cref="TestCase.FilePath"/>. Returns the path.
     /// </summary>
     /// <exception cref="ArgumentException">The name is empty or not a plain file name.</exception>
-    public string WriteTestCase(string testSetId, TestCase testCase)
+    public string WriteTestCase(string testSetId, TestCase testCase) => WriteTestCase(testSetId, testCase, flushToDisk: true);
+
+    /// <summary>
+    /// <see cref="WriteTestCase(string, TestCase)"/> with a choice of durability: with <paramref name="flushToDisk"/> false the
+    /// temp file is renamed into place without an fsync (still atomic for readers and against a crash of this process; an OS
+    /// crash may lose it until <see cref="FlushToDisk"/> runs). Record mode's background writer uses false and syncs in batches.
+    /// </summary>
+    internal string WriteTestCase(string testSetId, TestCase testCase, bool flushToDisk)
     {
         ArgumentNullException.ThrowIfNull(testCase);
         if (string.IsNullOrEmpty(testCase.Name) || testCase.Name.IndexOfAny(['/', '\\', '\0']) >= 0 || testCase.Name is "." or "..")
@@ -210,8 +219,125 @@ public sealed partial class TestSetStore
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, testCase.Name + ".yaml");
         testCase.FilePath = path;
-        KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase));
+        if (flushToDisk)
+        {
+            KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase));
+        }
+        else
+        {
+            WriteAtomicNoSync(path, KeployYaml.FormatTestCase(testCase));
+        }
+
         return path;
+    }
+
+    /// <summary>
+    /// Flushes every file system buffer of the file system holding the test-set to disk (Linux <c>syncfs(2)</c> on the tests
+    /// folder; elsewhere an fsync of each test case file). Makes test cases written with <c>flushToDisk: false</c> durable.
+    /// </summary>
+    internal void FlushToDisk(string testSetId)
+    {
+        string dir = TestsDirectory(testSetId);
+        if (!Directory.Exists(dir))
+        {
+            return;
+        }
+
+        if (OperatingSystem.IsLinux() && SyncFileSystem(dir))
+        {
+            return;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(dir, "*.yaml"))
+        {
+            using FileStream fs = new(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            fs.Flush(flushToDisk: true);
+        }
+    }
+
+    private static void WriteAtomicNoSync(string path, string text)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        if (OperatingSystem.IsLinux() && TryWriteAnonymousThenLink(path, bytes))
+        {
+            return;
+        }
+
+        string dir = Path.GetDirectoryName(path)!;
+        string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                RandomAccess.Write(handle, bytes, 0);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            KeployYaml.TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Linux: writes <paramref name="bytes"/> to an unnamed file in the target's folder (<c>open(O_TMPFILE)</c>), then gives it its
+    /// name with <c>linkat(2)</c>: the file appears complete or not at all, with one directory change instead of create + rename.
+    /// False (nothing left behind) when the file system lacks <c>O_TMPFILE</c> or the name exists; the caller then renames.
+    /// </summary>
+    private static bool TryWriteAnonymousThenLink(string path, byte[] bytes)
+    {
+        const int O_WRONLY = 0x1;
+        const int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
+        const int O_CLOEXEC = 0x80000;
+        const int AT_FDCWD = -100;
+        const int AT_SYMLINK_FOLLOW = 0x400;
+        int fd = LibC.Open(Path.GetDirectoryName(path)!, O_WRONLY | O_TMPFILE | O_CLOEXEC, 0x1B6 /* 0666, less the umask */);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        using SafeFileHandle handle = new(fd, ownsHandle: true);
+        RandomAccess.Write(handle, bytes, 0);
+        return LibC.LinkAt(AT_FDCWD, "/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture), AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
+    }
+
+    private static bool SyncFileSystem(string dir)
+    {
+        int fd = LibC.Open(dir, 0 /* O_RDONLY */);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return LibC.SyncFs(fd) == 0;
+        }
+        finally
+        {
+            _ = LibC.Close(fd);
+        }
+    }
+
+    private static partial class LibC
+    {
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int Open(string path, int flags, int mode);
+
+        [LibraryImport("libc", EntryPoint = "linkat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
+
+        [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+        internal static partial int SyncFs(int fd);
+
+        [LibraryImport("libc", EntryPoint = "close")]
+        internal static partial int Close(int fd);
     }
 
     /// <summary>Opens the appending mock writer of a set (creates the folder). Dispose it when recording stops.</summary>

@@ -14,8 +14,29 @@ public static class HttpIngress
     /// <c>http://&lt;Host header&gt;&lt;target&gt;</c>, timestamp at its first byte) and the response (timestamp at its last byte).
     /// The streams are left open (the caller disposes them). Bad input is logged through <paramref name="log"/>, never thrown.
     /// </summary>
-    public static async Task RelayAsync(
+    public static Task RelayAsync(
         Stream client, Stream app, Action<HttpRequestRecord, HttpResponseRecord> onExchange, Action<string> log, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(onExchange);
+        return RelayAsync(
+            client,
+            app,
+            (request, response) =>
+            {
+                onExchange(request, response);
+                return ValueTask.CompletedTask;
+            },
+            log,
+            ct);
+    }
+
+    /// <summary>
+    /// <see cref="RelayAsync(Stream, Stream, Action{HttpRequestRecord, HttpResponseRecord}, Action{string}, CancellationToken)"/>
+    /// with an asynchronous <paramref name="onExchange"/>: the connection's next response is relayed only after the returned task
+    /// completes (backpressure for a queue that is full).
+    /// </summary>
+    public static async Task RelayAsync(
+        Stream client, Stream app, Func<HttpRequestRecord, HttpResponseRecord, ValueTask> onExchange, Action<string> log, CancellationToken ct)
     {
         IDuplexPipe clientPipe = new StreamDuplexPipe(client);
         IDuplexPipe appPipe = new StreamDuplexPipe(app);

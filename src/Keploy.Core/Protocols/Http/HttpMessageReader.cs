@@ -18,8 +18,10 @@ internal static class HttpMessageReader
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The head and the time its first byte was seen.</returns>
     /// <exception cref="HttpParseException">Malformed head, or the connection closed inside it. Unparsed bytes stay in the reader.</exception>
+    /// <param name="flush">False leaves the forwarded head in <paramref name="forward"/> unflushed: the caller then flushes it, or
+    /// passes <c>headUnflushed: true</c> to <see cref="ReadBodyAsync"/> so head and body go out in one write when both arrived.</param>
     public static async ValueTask<(HttpHead Head, DateTimeOffset FirstByte)?> ReadHeadAsync(
-        PipeReader reader, PipeWriter? forward, bool isRequest, CancellationToken cancellationToken)
+        PipeReader reader, PipeWriter? forward, bool isRequest, CancellationToken cancellationToken, bool flush = true)
     {
         DateTimeOffset? firstByte = null;
         while (true)
@@ -67,7 +69,7 @@ internal static class HttpMessageReader
             }
 
             reader.AdvanceTo(end);
-            if (forward is not null)
+            if (forward is not null && flush)
             {
                 await forward.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -121,12 +123,20 @@ internal static class HttpMessageReader
     /// Reads (and forwards) one body with the given framing, appending decoded bytes to <paramref name="capture"/>.
     /// </summary>
     /// <exception cref="HttpParseException">Malformed chunked coding, or the connection closed before the body ended.</exception>
+    /// <param name="headUnflushed">The head was forwarded unflushed (<c>ReadHeadAsync(flush: false)</c>): it is flushed together
+    /// with the body bytes already buffered, or on its own before waiting for more bytes (never held back while waiting).</param>
     public static async ValueTask ReadBodyAsync(
         PipeReader reader, PipeWriter? forward, HttpBodyFraming framing, long length, HttpBodyCapture capture, string what,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool headUnflushed = false)
     {
+        headUnflushed &= forward is not null;
         if (framing == HttpBodyFraming.None)
         {
+            if (headUnflushed)
+            {
+                await forward!.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -134,7 +144,22 @@ internal static class HttpMessageReader
         long remaining = length;
         while (true)
         {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result;
+            if (headUnflushed)
+            {
+                // First pass only (nothing examined yet): take what is buffered, else send the head before waiting.
+                headUnflushed = false;
+                if (!reader.TryRead(out result))
+                {
+                    await forward!.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             ReadOnlySequence<byte> buffer = result.Buffer;
             SequencePosition consumed;
             bool done;

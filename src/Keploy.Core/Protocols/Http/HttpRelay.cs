@@ -43,8 +43,27 @@ internal static class HttpRelay
     /// Runs until the client finished and every outstanding response was relayed, or either side closed.
     /// Never throws on bad input (logs one line); cancellation ends it.
     /// </summary>
-    public static async Task RunAsync(
+    public static Task RunAsync(
         IDuplexPipe client, IDuplexPipe upstream, Action<HttpExchangeParts> onExchange, Action<string> log, CancellationToken cancellationToken,
+        Action? clientFinished = null) =>
+        RunAsync(
+            client,
+            upstream,
+            parts =>
+            {
+                onExchange(parts);
+                return ValueTask.CompletedTask;
+            },
+            log,
+            cancellationToken,
+            clientFinished);
+
+    /// <summary>
+    /// <see cref="RunAsync(IDuplexPipe, IDuplexPipe, Action{HttpExchangeParts}, Action{string}, CancellationToken, Action?)"/> with an
+    /// asynchronous callback: the next response of the connection is relayed once the returned task completes.
+    /// </summary>
+    public static async Task RunAsync(
+        IDuplexPipe client, IDuplexPipe upstream, Func<HttpExchangeParts, ValueTask> onExchange, Action<string> log, CancellationToken cancellationToken,
         Action? clientFinished = null)
     {
         using CancellationTokenSource cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -85,7 +104,7 @@ internal static class HttpRelay
         {
             while (true)
             {
-                (HttpHead Head, DateTimeOffset FirstByte)? read = await HttpMessageReader.ReadHeadAsync(client, upstream, true, ct).ConfigureAwait(false);
+                (HttpHead Head, DateTimeOffset FirstByte)? read = await HttpMessageReader.ReadHeadAsync(client, upstream, true, ct, flush: false).ConfigureAwait(false);
                 if (read is null)
                 {
                     return;
@@ -94,10 +113,15 @@ internal static class HttpRelay
                 Pending p = new() { Head = read.Value.Head, FirstByte = read.Value.FirstByte };
                 pending.TryWrite(p);
                 bool connect = string.Equals(p.Head.Method, "CONNECT", StringComparison.OrdinalIgnoreCase);
-                if (!connect)
+                if (connect)
                 {
+                    await upstream.FlushAsync(ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Head and body leave in one write when the body is already here (the head is never held back while waiting).
                     (HttpBodyFraming framing, long length) = HttpMessageReader.RequestFraming(p.Head);
-                    await HttpMessageReader.ReadBodyAsync(client, upstream, framing, length, p.Body, "HTTP request body", ct).ConfigureAwait(false);
+                    await HttpMessageReader.ReadBodyAsync(client, upstream, framing, length, p.Body, "HTTP request body", ct, headUnflushed: true).ConfigureAwait(false);
                     if (p.Body.Truncated)
                     {
                         log($"http: request body of {p.Body.Length} bytes; recording keeps the first {p.Body.Limit}");
@@ -137,7 +161,7 @@ internal static class HttpRelay
     }
 
     private static async Task ResponsesAsync(
-        PipeReader upstream, PipeWriter client, ChannelReader<Pending> pending, RawFlag raw, Action<HttpExchangeParts> onExchange,
+        PipeReader upstream, PipeWriter client, ChannelReader<Pending> pending, RawFlag raw, Func<HttpExchangeParts, ValueTask> onExchange,
         Action<string> log, CancellationToken ct)
     {
         try
@@ -148,7 +172,7 @@ internal static class HttpRelay
                 HttpHead head;
                 while (true)
                 {
-                    (HttpHead Head, DateTimeOffset FirstByte)? read = await HttpMessageReader.ReadHeadAsync(upstream, client, false, ct).ConfigureAwait(false);
+                    (HttpHead Head, DateTimeOffset FirstByte)? read = await HttpMessageReader.ReadHeadAsync(upstream, client, false, ct, flush: false).ConfigureAwait(false);
                     if (read is null)
                     {
                         p!.Tunnel.TrySetResult(false);
@@ -158,6 +182,7 @@ internal static class HttpRelay
                     head = read.Value.Head;
                     if (head.StatusCode is >= 100 and < 200 && head.StatusCode != 101)
                     {
+                        await client.FlushAsync(ct).ConfigureAwait(false);
                         continue; // interim (100 Continue, 103 Early Hints): relayed, not the answer
                     }
 
@@ -167,6 +192,7 @@ internal static class HttpRelay
                 bool connect = string.Equals(p!.Head.Method, "CONNECT", StringComparison.OrdinalIgnoreCase);
                 if (head.StatusCode == 101 || (connect && head.StatusCode / 100 == 2))
                 {
+                    await client.FlushAsync(ct).ConfigureAwait(false);
                     p.Tunnel.TrySetResult(true);
                     await HttpMessageReader.CopyRawAsync(upstream, client, ct).ConfigureAwait(false);
                     return;
@@ -175,7 +201,7 @@ internal static class HttpRelay
                 p.Tunnel.TrySetResult(false);
                 HttpBodyCapture body = new();
                 (HttpBodyFraming framing, long length) = HttpMessageReader.ResponseFraming(head, p.Head.Method);
-                await HttpMessageReader.ReadBodyAsync(upstream, client, framing, length, body, "HTTP response body", ct).ConfigureAwait(false);
+                await HttpMessageReader.ReadBodyAsync(upstream, client, framing, length, body, "HTTP response body", ct, headUnflushed: true).ConfigureAwait(false);
                 DateTimeOffset last = DateTimeOffset.UtcNow;
                 if (body.Truncated)
                 {
@@ -185,7 +211,7 @@ internal static class HttpRelay
                 await p.Completed.Task.ConfigureAwait(false);
                 try
                 {
-                    onExchange(new HttpExchangeParts(p.Head, p.Body, p.FirstByte, head, body, last));
+                    await onExchange(new HttpExchangeParts(p.Head, p.Body, p.FirstByte, head, body, last)).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

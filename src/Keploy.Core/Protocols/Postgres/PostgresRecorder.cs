@@ -289,6 +289,13 @@ internal sealed class PostgresRecorder
 
     private void Write(PgExchange x, bool refusal)
     {
+        if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
+        {
+            // The exchange is finished (its lists are copies): build the mock on the recorder's writer, off this connection.
+            deferred.Record(() => PostgresMockWriter.Build(x));
+            return;
+        }
+
         if (refusal)
         {
             x = x with { Responses = Array.Empty<PgFrame>() };

@@ -56,7 +56,21 @@ public static class AutoNoise
             case JsonValueKind.Object:
                 foreach (JsonProperty p in element.EnumerateObject())
                 {
-                    Walk(p.Value, path + "." + p.Name, noise, now);
+                    // Scalars are checked before their path is built: most values are not times.
+                    JsonElement value = p.Value;
+                    switch (value.ValueKind)
+                    {
+                        case JsonValueKind.Object or JsonValueKind.Array:
+                            Walk(value, path + "." + p.Name, noise, now);
+                            break;
+                        case JsonValueKind.String or JsonValueKind.Number:
+                            if (IsTimeScalar(value, now))
+                            {
+                                noise[path + "." + p.Name] = new List<string>();
+                            }
+
+                            break;
+                    }
                 }
 
                 break;
@@ -67,15 +81,8 @@ public static class AutoNoise
                 }
 
                 break;
-            case JsonValueKind.String:
-                if (path != "body" && TimeValue.IsTime(element.GetString(), now))
-                {
-                    noise[path] = new List<string>();
-                }
-
-                break;
-            case JsonValueKind.Number:
-                if (path != "body" && TimeValue.IsTime(element.GetRawText(), now))
+            case JsonValueKind.String or JsonValueKind.Number:
+                if (path != "body" && IsTimeScalar(element, now))
                 {
                     noise[path] = new List<string>();
                 }
@@ -83,4 +90,7 @@ public static class AutoNoise
                 break;
         }
     }
+
+    private static bool IsTimeScalar(JsonElement element, DateTimeOffset? now) =>
+        element.ValueKind == JsonValueKind.String ? TimeValue.IsTime(element.GetString(), now) : TimeValue.IsTime(element.GetRawText(), now);
 }

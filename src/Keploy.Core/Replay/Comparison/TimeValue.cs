@@ -60,7 +60,7 @@ public static partial class TimeValue
         }
 
         string s = value.Trim();
-        if (s.Length < 5)
+        if (s.Length < 5 || !MayBeTime(s))
         {
             return false;
         }
@@ -87,6 +87,26 @@ public static partial class TimeValue
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Cheap necessary condition for every shape above, checked before any regex: at most 64 characters, a digit somewhere, and
+    /// the first character a digit or the capital first letter of a weekday or month name (Mon..Sun, Jan..Dec).
+    /// </summary>
+    private static bool MayBeTime(string s)
+    {
+        if (s.Length > 64)
+        {
+            return false;
+        }
+
+        char first = s[0];
+        if (!char.IsAsciiDigit(first) && first is not ('M' or 'T' or 'W' or 'F' or 'S' or 'J' or 'A' or 'N' or 'O' or 'D'))
+        {
+            return false;
+        }
+
+        return s.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
     }
 
     [GeneratedRegex("^[0-9]+(\\.[0-9]+)?$", RegexOptions.CultureInvariant)]

@@ -1,0 +1,17 @@
+using Keploy.Core.Models;
+
+namespace Keploy.Core.Proxy;
+
+/// <summary>
+/// An <see cref="IMockRecorder"/> that can also take a mock still to be built: the recorder names it now (so names follow the
+/// order exchanges completed) and runs <c>build</c> later on its writer, off the relaying task. Record mode's hot path uses this to
+/// keep mock building (YAML nodes) off the connection.
+/// </summary>
+internal interface IDeferredMockRecorder : IMockRecorder
+{
+    /// <summary>
+    /// Queues a mock to be built by <paramref name="build"/> on the recorder's writer. <paramref name="build"/> must only read data
+    /// that no longer changes (a finished exchange); an exception from it is logged by the recorder and the mock is skipped.
+    /// </summary>
+    void Record(Func<Mock> build);
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Keploy.Core.Models;
+using Keploy.Core.Protocols.Http;
+using Keploy.Core.Replay.Comparison;
+using Keploy.Core.Storage;
+
+namespace Keploy.Core.Record;
+
+/// <summary>
+/// Record mode's test case writer: the ingress relay queues each completed exchange (already named <c>test-N</c> in completion
+/// order) and goes on relaying; background tasks (one per core, at most four) detect noise (<see cref="AutoNoise.Detect"/>), builds the test case
+/// (<see cref="HttpSpec.CreateTestCase"/>) and writes it atomically (<see cref="TestSetStore.WriteTestCase(string, TestCase, bool)"/>,
+/// temp file then rename).
+/// </summary>
+/// <remarks>
+/// <para>Backpressure: at most <see cref="QueueCapacity"/> exchanges wait; <see cref="EnqueueAsync"/> then waits for room, so a
+/// connection is slowed down rather than anything dropped. <see cref="DisposeAsync"/> writes everything queued.</para>
+/// <para>Durability: each file is complete or absent at every moment (rename). Files are not fsynced one by one; the file system
+/// is synced (<see cref="TestSetStore.FlushToDisk"/>) at most every <see cref="SyncInterval"/> while writing and once at the end.
+/// A crash of this process loses the exchanges still queued; an OS crash or power loss may lose files written since the
+/// last sync.</para>
+/// </remarks>
+internal sealed class TestCaseWriter : IAsyncDisposable
+{
+    /// <summary>Exchanges queued at most before <see cref="EnqueueAsync"/> waits.</summary>
+    public const int QueueCapacity = 1024;
+
+    /// <summary>Longest time between two syncs of the written files while recording.</summary>
+    public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TestSetStore _store;
+    private readonly string _testSetId;
+    private readonly Action<TestCase, HttpRequestRecord, HttpResponseRecord>? _recorded;
+    private readonly Action<string> _log;
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Task _loops;
+    private readonly object _syncLock = new();
+    private long _lastSync = Stopwatch.GetTimestamp();
+    private int _unsynced;
+    private int _written;
+
+    /// <summary>Starts the background writer.</summary>
+    /// <param name="store">Where to write.</param>
+    /// <param name="testSetId">The test-set being recorded.</param>
+    /// <param name="recorded">Called on a writer task after each test case is written (concurrently from several tasks).</param>
+    /// <param name="log">One line per test case that could not be written.</param>
+    public TestCaseWriter(TestSetStore store, string testSetId, Action<TestCase, HttpRequestRecord, HttpResponseRecord>? recorded, Action<string> log)
+    {
+        _store = store;
+        _testSetId = testSetId;
+        _recorded = recorded;
+        _log = log;
+        // One writer per core (at most 4): formatting dominates, and files are independent (names are given when queued).
+        _loops = Task.WhenAll(Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => Task.Run(WriteLoopAsync)));
+    }
+
+    /// <summary>Test cases written so far.</summary>
+    public int Written => Volatile.Read(ref _written);
+
+    /// <summary>Queues one exchange to be written as test case <paramref name="name"/>; waits while the queue is full.</summary>
+    /// <exception cref="ChannelClosedException">The writer was disposed.</exception>
+    public ValueTask EnqueueAsync(string name, int appPort, HttpRequestRecord request, HttpResponseRecord response)
+    {
+        Item item = new(name, appPort, request, response);
+        return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(item);
+    }
+
+    /// <summary>Writes everything queued, syncs the file system and stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loops.ConfigureAwait(false);
+        if (Volatile.Read(ref _unsynced) != 0)
+        {
+            Sync();
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        ChannelReader<Item> reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Item? item))
+            {
+                if (Write(item))
+                {
+                    Volatile.Write(ref _unsynced, 1);
+                }
+            }
+
+            if (Volatile.Read(ref _unsynced) != 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSync)) >= SyncInterval
+                && Monitor.TryEnter(_syncLock))
+            {
+                try
+                {
+                    Volatile.Write(ref _unsynced, 0);
+                    Sync();
+                    Interlocked.Exchange(ref _lastSync, Stopwatch.GetTimestamp());
+                }
+                finally
+                {
+                    Monitor.Exit(_syncLock);
+                }
+            }
+        }
+    }
+
+    private bool Write(Item item)
+    {
+        try
+        {
+            Dictionary<string, List<string>> noise = new(AutoNoise.Detect(item.Response), StringComparer.Ordinal);
+            TestCase testCase = HttpSpec.CreateTestCase(item.Name, item.Request, item.Response, noise, item.AppPort);
+            _store.WriteTestCase(_testSetId, testCase, flushToDisk: false);
+            Interlocked.Increment(ref _written);
+            _recorded?.Invoke(testCase, item.Request, item.Response);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _log($"http: could not record {item.Request.Method} {item.Request.Url} as {item.Name}: {ex.Message}");
+            return false;
+        }
+    }
+
+    private void Sync()
+    {
+        try
+        {
+            _store.FlushToDisk(_testSetId);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log($"record: could not flush the test cases of {_testSetId} to disk: {ex.Message}");
+        }
+    }
+
+    private sealed record Item(string Name, int AppPort, HttpRequestRecord Request, HttpResponseRecord Response);
+}
