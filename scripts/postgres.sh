@@ -44,7 +44,7 @@ start() {
   chown postgres:postgres "$PGDIR"
   # One `start` at a time (parallel test runs and helpers call it): concurrent ALTER ROLE fails with "tuple concurrently updated".
   exec 9>"$PGDIR/.start.lock"
-  flock 9
+  flock -w 120 9 || { echo "postgres.sh: another start holds $PGDIR/.start.lock for over 120 s" >&2; exit 1; }
   if [[ ! -f "$DATA/PG_VERSION" ]]; then
     as_pg "$BIN/initdb" -D "$DATA" -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
     cat >>"$DATA/postgresql.conf" <<CONF
@@ -66,7 +66,7 @@ HBA
   if is_running; then
     echo "postgres.sh: already running on 127.0.0.1:$PORT (data $DATA)"
   else
-    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null
+    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null 9>&-   # the server must not inherit the start lock
     echo "postgres.sh: started on 127.0.0.1:$PORT (data $DATA, log $LOG)"
   fi
   # Roles and database (idempotent).
