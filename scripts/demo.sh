@@ -28,7 +28,8 @@ if [[ "${KEPLOY_DEMO_SKIP_SETUP:-0}" != 1 ]]; then
   rm -rf artifacts && dotnet pack src/Keploy.Tool -c Release --no-build -o artifacts -v q -nologo
   rm -rf "$HOME/.nuget/packages/keploy"   # the same version re-packed: drop NuGet's cached copy
   dotnet tool uninstall -g keploy >/dev/null 2>&1 || true
-  dotnet tool install -g keploy --add-source artifacts >/dev/null
+  version="$(ls artifacts/keploy.*.nupkg | sed -E "s/.*keploy\.(.*)\.nupkg/\1/" | head -1)"
+  dotnet tool install -g keploy --version "$version" --add-source artifacts >/dev/null   # the version just packed
   export PATH="$PATH:$HOME/.dotnet/tools"
 fi
 bash scripts/build-samples.sh >/dev/null

@@ -4,10 +4,11 @@
 #   libbpf1                           - loaded at run time through P/Invoke
 #   wrk                               - HTTP benchmark (bench/)
 #   postgresql, postgresql-contrib    - the PostgreSQL sample, tests and pgbench
-#   curl                              - the sample's traffic script
+#   curl                              - the sample's traffic scripts
+#   python3, util-linux (setsid)      - tiny test apps in the eBPF and adapter tests; the capture watchdog
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
-pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl)
+pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -151,7 +151,7 @@ public sealed class ProxyServer : IAsyncDisposable
             await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
 
-        _stop.Dispose();
+        // _stop is not disposed: connection tasks may still read its (cancelled) token while they unwind.
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -80,7 +80,7 @@ internal sealed class IngressForwarder : IAsyncDisposable
             await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
 
-        _stop.Dispose();
+        // _stop is not disposed: connection tasks may still read its (cancelled) token while they unwind.
     }
 
     private async Task AcceptLoopAsync()
