@@ -5,7 +5,7 @@ namespace Keploy.Core.Record;
 
 /// <summary>
 /// Record mode's ingress: listens on the port the app asked for (the eBPF bind hook moved the app elsewhere) and forwards every
-/// connection to the app's new port, handing each connection to <see cref="ConnectionHandler"/> which relays and records.
+/// connection to the app's new port, handing each connection to the handler given to <see cref="Start"/>, which relays and records.
 /// </summary>
 internal sealed class IngressForwarder : IAsyncDisposable
 {

@@ -123,6 +123,13 @@ internal static class HttpMessageReader
     /// Reads (and forwards) one body with the given framing, appending decoded bytes to <paramref name="capture"/>.
     /// </summary>
     /// <exception cref="HttpParseException">Malformed chunked coding, or the connection closed before the body ended.</exception>
+    /// <param name="reader">Where the body bytes come from (positioned just after the head).</param>
+    /// <param name="forward">Where they are relayed as they arrive, byte-exact; null to only read.</param>
+    /// <param name="framing">How the body is delimited (Content-Length, chunked, until close, none).</param>
+    /// <param name="length">The Content-Length in bytes, when <paramref name="framing"/> is Content-Length.</param>
+    /// <param name="capture">Receives the decoded body (bounded; see <see cref="HttpBodyCapture"/>).</param>
+    /// <param name="what">Names the message in error messages (<c>request</c>, <c>response</c>).</param>
+    /// <param name="cancellationToken">Stops reading.</param>
     /// <param name="headUnflushed">The head was forwarded unflushed (<c>ReadHeadAsync(flush: false)</c>): it is flushed together
     /// with the body bytes already buffered, or on its own before waiting for more bytes (never held back while waiting).</param>
     public static async ValueTask ReadBodyAsync(

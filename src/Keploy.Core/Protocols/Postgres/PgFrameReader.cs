@@ -56,4 +56,36 @@ internal static class PgFrameReader
         buffer = buffer.Slice(total);
         return true;
     }
+
+    /// <summary>
+    /// Reads the next frontend message from <paramref name="reader"/>: the message, or null when the client closed cleanly between
+    /// messages. <paramref name="untyped"/> reads the startup-phase form (length first, no type byte: StartupMessage, SSLRequest,
+    /// CancelRequest). Throws <see cref="PgProtocolException"/> when the client closes in the middle of a message.
+    /// </summary>
+    public static async Task<PgFrame?> ReadFrontendAsync(System.IO.Pipelines.PipeReader reader, bool untyped, CancellationToken ct)
+    {
+        while (true)
+        {
+            System.IO.Pipelines.ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (TryRead(ref buffer, untyped, frontend: true, out PgFrame frame))
+            {
+                reader.AdvanceTo(buffer.Start);
+                return frame;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (!buffer.IsEmpty)
+                {
+                    throw new PgProtocolException($"client closed in the middle of a message ({buffer.Length} byte(s) of a truncated message)");
+                }
+
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
 }

@@ -34,7 +34,7 @@ internal sealed class PostgresRecorder
         PgFrame first;
         while (true)
         {
-            PgFrame? f = await ReadFrameAsync(client, untyped: true, cancellationToken).ConfigureAwait(false);
+            PgFrame? f = await PgFrameReader.ReadFrontendAsync(client, untyped: true, cancellationToken).ConfigureAwait(false);
             if (f is null)
             {
                 return;
@@ -311,32 +311,5 @@ internal sealed class PostgresRecorder
         }
 
         _connection.Recorder!.Record(mock);
-    }
-
-    private static async Task<PgFrame?> ReadFrameAsync(PipeReader reader, bool untyped, CancellationToken ct)
-    {
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (PgFrameReader.TryRead(ref buffer, untyped, frontend: true, out PgFrame frame))
-            {
-                reader.AdvanceTo(buffer.Start);
-                return frame;
-            }
-
-            if (result.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    throw new PgProtocolException($"startup-phase message: truncated ({buffer.Length} byte(s) before the client closed)");
-                }
-
-                reader.AdvanceTo(buffer.End);
-                return null;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
     }
 }

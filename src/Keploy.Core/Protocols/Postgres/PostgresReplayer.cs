@@ -38,7 +38,7 @@ internal sealed class PostgresReplayer
         {
             while (true)
             {
-                PgFrame? f = await ReadAsync(input, untyped: true, ct).ConfigureAwait(false);
+                PgFrame? f = await PgFrameReader.ReadFrontendAsync(input, untyped: true, ct).ConfigureAwait(false);
                 if (f is null)
                 {
                     return;
@@ -64,7 +64,7 @@ internal sealed class PostgresReplayer
             List<PgMessage> bundle = new();
             while (true)
             {
-                PgFrame? f = await ReadAsync(input, untyped: false, ct).ConfigureAwait(false);
+                PgFrame? f = await PgFrameReader.ReadFrontendAsync(input, untyped: false, ct).ConfigureAwait(false);
                 if (f is null)
                 {
                     return;
@@ -322,32 +322,5 @@ internal sealed class PostgresReplayer
         }
 
         await output.FlushAsync(ct).ConfigureAwait(false);
-    }
-
-    private static async Task<PgFrame?> ReadAsync(PipeReader reader, bool untyped, CancellationToken ct)
-    {
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (PgFrameReader.TryRead(ref buffer, untyped, frontend: true, out PgFrame frame))
-            {
-                reader.AdvanceTo(buffer.Start);
-                return frame;
-            }
-
-            if (result.IsCompleted)
-            {
-                if (!buffer.IsEmpty)
-                {
-                    throw new PgProtocolException($"client closed in the middle of a message ({buffer.Length} byte(s) of a truncated message)");
-                }
-
-                reader.AdvanceTo(buffer.End);
-                return null;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
     }
 }
