@@ -1,4 +1,3 @@
-using System.Text;
 using Keploy.Core.Config;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
@@ -90,58 +89,9 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
     private static string FileNameOf(TestCase testCase) =>
         testCase.FilePath is { Length: > 0 } path ? Path.GetFileNameWithoutExtension(path) : testCase.Name;
 
-    /// <summary>Writes the actual response in the shape of Keploy's <c>spec.resp</c>.</summary>
-    internal static string ToYaml(HttpResponseRecord response)
-    {
-        StringBuilder sb = new();
-        sb.Append("status_code: ").Append(response.StatusCode).Append('\n');
-        sb.Append("header:\n");
-        foreach ((string key, string value) in response.Header.OrderBy(h => h.Key, StringComparer.Ordinal))
-        {
-            sb.Append("  ").Append(Quote(key)).Append(": ").Append(Quote(value)).Append('\n');
-        }
-
-        if (response.Body.IsBinary)
-        {
-            sb.Append("body: !!binary ").Append(Convert.ToBase64String(response.Body.Bytes)).Append('\n');
-        }
-        else
-        {
-            sb.Append("body: ").Append(Quote(response.Body.Text)).Append('\n');
-        }
-
-        sb.Append("status_message: ").Append(Quote(response.StatusMessage)).Append('\n');
-        return sb.ToString();
-    }
-
-    private static string Quote(string value)
-    {
-        StringBuilder sb = new("\"");
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c))
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4"));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        return sb.Append('"').ToString();
-    }
+    /// <summary>Writes the actual response in the shape of Keploy's <c>spec.resp</c>, with the project's Keploy YAML writer.</summary>
+    internal static string ToYaml(HttpResponseRecord response) =>
+        Keploy.Core.Storage.KeployYamlWriter.ToText(HttpSpec.WriteResponse(response, response.Timestamp), Keploy.Core.Storage.KeployYaml.TestIndent);
 
     private sealed class Observer(Action<ReplayedTest> completed) : IReplayObserver
     {
