@@ -17,16 +17,7 @@ public sealed class AcceptanceTests(PackedAdapterFixture packed)
     private string CreateWorkspace(int appPort)
     {
         string root = AdapterTestPaths.NewTempDirectory("keploy-ws");
-        File.WriteAllText(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{packed.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        packed.WriteNuGetConfig(root);
         string project = Path.Combine(root, "Api.Tests");
         Directory.CreateDirectory(project);
         File.WriteAllText(Path.Combine(project, "Api.Tests.csproj"), $"""

@@ -19,6 +19,18 @@ public sealed class PackedAdapterFixture
     }
 
     public string Feed { get; }
+
+    /// <summary>Writes a workspace nuget.config whose sources are the local feed (the freshly packed adapter) and nuget.org.</summary>
+    public void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{Feed}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+        </configuration>
+        """);
     public string PackagesFolder { get; }
     public string Package { get; }
     public string Version { get; }

@@ -21,16 +21,7 @@ internal sealed class SampleWorkspace
         File.Copy(Path.Combine(repo, "Directory.Build.props"), Path.Combine(Root, "Directory.Build.props"));
         CopyProject(Path.Combine(repo, "samples", "Orders"), Path.Combine(Root, "samples", "Orders"));
         CopyProject(Path.Combine(repo, "samples", "Orders.Tests"), Path.Combine(Root, "samples", "Orders.Tests"));
-        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{packed.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        packed.WriteNuGetConfig(Root);
     }
 
     public string Root { get; }
