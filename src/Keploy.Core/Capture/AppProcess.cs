@@ -5,6 +5,8 @@ namespace Keploy.Core.Capture;
 /// <summary>
 /// The app command started by <see cref="EbpfCapture.StartApp"/>: <c>/bin/sh -c CMD</c>, placed in the run's cgroup before it execs and made
 /// the leader of its own session and process group (so a terminal Ctrl+C reaches the tool only, and <see cref="Stop"/> signals the whole tree).
+/// <see cref="Start"/> returns only once that group exists (or the launcher has exited), so a <see cref="Stop"/> right after start is still
+/// a graceful SIGTERM, never a lost signal followed by SIGKILL.
 /// </summary>
 public sealed class AppProcess : IDisposable
 {
@@ -147,7 +149,54 @@ public sealed class AppProcess : IDisposable
             _ = app.CompleteAsync();
         }
 
+        app.WaitForOwnProcessGroup(GroupWait);
         return app;
+    }
+
+    /// <summary>Upper bound on waiting, in <see cref="Start"/>, for the launcher to have become its own process-group leader.</summary>
+    internal static readonly TimeSpan GroupWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Waits until the launcher has run <c>setsid</c> (its process-group id in <c>/proc/&lt;pid&gt;/stat</c> equals its pid) or has exited,
+    /// so a signal sent to the group by <see cref="Stop"/> right after <see cref="Start"/> reaches the app. Bounded by
+    /// <paramref name="timeout"/>; the shell gets there within milliseconds, so polling starts at 1 ms and backs off to 20 ms.
+    /// </summary>
+    private void WaitForOwnProcessGroup(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        int sleepMs = 1;
+        while (!HasExited && !_process.HasExited && deadline.Elapsed < timeout)
+        {
+            int? group = ReadProcessGroup(Pid);
+            if (group is null || group == Pid)
+            {
+                return; // gone (exit under way) or group leader: signals to -Pid now reach it
+            }
+
+            Thread.Sleep(sleepMs);
+            sleepMs = Math.Min(sleepMs * 2, 20);
+        }
+    }
+
+    /// <summary>The process-group id (field 5, <c>pgrp</c>, of <c>/proc/&lt;pid&gt;/stat</c>; proc(5)), or null when the process is gone.</summary>
+    internal static int? ReadProcessGroup(int pid)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so fields are counted after the last ')'.
+        int close = stat.LastIndexOf(')');
+        string[] fields = close < 0 ? [] : stat[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields.Length >= 3 && int.TryParse(fields[2], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int pgrp)
+            ? pgrp
+            : null;
     }
 
     private async Task CompleteAsync()

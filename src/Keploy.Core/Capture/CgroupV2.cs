@@ -5,14 +5,21 @@ using System.Text;
 namespace Keploy.Core.Capture;
 
 /// <summary>
-/// One run's own cgroup v2 (<c>&lt;cgroup2 mount&gt;/keploy-&lt;tool pid&gt;-&lt;n&gt;</c>; Linux Documentation/admin-guide/cgroup-v2.rst).
+/// One run's own cgroup v2 (<c>&lt;cgroup2 mount&gt;/keploy-run-&lt;tool pid&gt;-&lt;random&gt;</c>; Linux Documentation/admin-guide/cgroup-v2.rst).
 /// A watchdog shell outside the cgroup, in its own session, holds the read end of a pipe whose write end only this process has:
 /// when this process dies (even by SIGKILL) the pipe closes and the watchdog kills everything in the cgroup (<c>cgroup.kill</c>,
 /// Linux 5.14+, else SIGKILL to each pid in <c>cgroup.procs</c>) and removes it.
+/// <para>
+/// Liveness of a run is its lock, not its pid: the owner holds an exclusive flock(2) on the cgroup directory itself for the run's
+/// lifetime (the kernel drops it when the owner dies, SIGKILL included). A lock lives on the directory's inode, so it is seen the same
+/// from every PID and mount namespace that mounts this cgroup hierarchy, where a pid in the name means nothing. Creating and cleaning
+/// up are serialised by a short flock on the mount directory, so a cleanup never sees a run between its mkdir and its lock.
+/// </para>
 /// </summary>
 internal sealed class CgroupV2 : IDisposable
 {
-    internal const string NamePrefix = "keploy-";
+    /// <summary>Name prefix of the cgroups this protocol (lock held on the directory) creates; other names are never touched.</summary>
+    internal const string NamePrefix = "keploy-run-";
 
     // $0 is the cgroup path. Output goes to /dev/null so the watchdog never holds the tool's stdout/stderr open.
     private const string WatchdogScript =
@@ -21,14 +28,16 @@ internal sealed class CgroupV2 : IDisposable
         "else for p in $(cat \"$cg/cgroup.procs\"); do kill -9 \"$p\"; done; fi; " +
         "i=0; while [ -d \"$cg\" ] && [ $i -lt 100 ]; do rmdir \"$cg\" || sleep 0.05; i=$((i+1)); done";
 
-    private static int s_counter;
+    private static readonly TimeSpan MountLockWait = TimeSpan.FromSeconds(10);
 
     private readonly Process? _watchdog;
+    private readonly int _lockFd;
     private int _disposed;
 
-    private CgroupV2(string path, Process? watchdog)
+    private CgroupV2(string path, int lockFd, Process? watchdog)
     {
         Path = path;
+        _lockFd = lockFd;
         _watchdog = watchdog;
     }
 
@@ -73,20 +82,53 @@ internal sealed class CgroupV2 : IDisposable
         return found;
     }
 
-    /// <summary>Cleans up stale runs, creates a fresh cgroup and starts its watchdog. Throws <see cref="CaptureException"/>.</summary>
+    /// <summary>
+    /// Cleans up stale runs, creates a fresh cgroup, takes its lock and starts its watchdog. Throws <see cref="CaptureException"/>.
+    /// </summary>
     internal static CgroupV2 Create()
     {
         string mount = FindMount()
             ?? throw new CaptureException("eBPF capture needs a cgroup v2 filesystem and none is mounted (see /proc/mounts); mount one with `mount -t cgroup2 none /sys/fs/cgroup/unified`.");
-        CleanupStale(mount);
-        string path = System.IO.Path.Combine(mount, $"{NamePrefix}{Environment.ProcessId}-{Interlocked.Increment(ref s_counter)}");
+        string path;
+        int lockFd;
+        int mountFd = LockMount(mount);
         try
         {
-            Directory.CreateDirectory(path);
+            if (mountFd >= 0)
+            {
+                CleanupStaleLocked(mount);
+            }
+
+            // pid for people reading the tree; random part because pids repeat across PID namespaces.
+            path = System.IO.Path.Combine(mount, $"{NamePrefix}{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..12]}");
+            try
+            {
+                Directory.CreateDirectory(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CaptureException($"Could not create the capture cgroup {path}: {e.Message}", e);
+            }
+
+            lockFd = LibC.OpenDirectory(path);
+            int rc = lockFd >= 0 ? LibC.Flock(lockFd, LibC.LOCK_EX | LibC.LOCK_NB) : lockFd;
+            if (rc < 0)
+            {
+                if (lockFd >= 0)
+                {
+                    LibC.Close(lockFd);
+                }
+
+                TryRemoveDirectory(path);
+                throw new CaptureException($"Could not lock the capture cgroup {path}: {LibC.ErrnoText(rc)}");
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        finally
         {
-            throw new CaptureException($"Could not create the capture cgroup {path}: {e.Message}", e);
+            if (mountFd >= 0)
+            {
+                LibC.Close(mountFd); // releases the mount lock
+            }
         }
 
         Process watchdog;
@@ -97,14 +139,36 @@ internal sealed class CgroupV2 : IDisposable
         catch (Exception e)
         {
             TryRemoveDirectory(path);
+            LibC.Close(lockFd);
             throw new CaptureException($"Could not start the cgroup watchdog for {path} (needs /bin/sh and setsid from util-linux): {e.Message}", e);
         }
 
-        return new CgroupV2(path, watchdog);
+        return new CgroupV2(path, lockFd, watchdog);
     }
 
-    /// <summary>Kills and removes <c>keploy-&lt;pid&gt;-*</c> cgroups left behind by tool processes that no longer exist.</summary>
+    /// <summary>
+    /// Kills and removes the <c>keploy-run-*</c> cgroups whose lock nobody holds (their owner is dead, whatever PID namespace it ran in).
+    /// A cgroup whose lock is held, that cannot be opened, or whose name is not this protocol's is left alone: its owner may be alive.
+    /// </summary>
     internal static void CleanupStale(string mount)
+    {
+        int mountFd = LockMount(mount);
+        if (mountFd < 0)
+        {
+            return; // another run is creating or cleaning up; it does the cleaning
+        }
+
+        try
+        {
+            CleanupStaleLocked(mount);
+        }
+        finally
+        {
+            LibC.Close(mountFd);
+        }
+    }
+
+    private static void CleanupStaleLocked(string mount)
     {
         IEnumerable<string> dirs;
         try
@@ -118,19 +182,51 @@ internal sealed class CgroupV2 : IDisposable
 
         foreach (string dir in dirs)
         {
-            string name = System.IO.Path.GetFileName(dir);
-            string[] parts = name.Substring(NamePrefix.Length).Split('-');
-            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int owner))
+            int fd = LibC.OpenDirectory(dir);
+            if (fd < 0)
             {
-                continue;
+                continue; // gone meanwhile, or not ours to open: leave it
             }
 
-            if (owner != Environment.ProcessId && !Directory.Exists($"/proc/{owner}"))
+            try
             {
+                if (LibC.Flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
+                {
+                    continue; // held (EWOULDBLOCK): a live run owns it; any other error: unknown, leave it
+                }
+
                 KillAll(dir);
                 RemoveDirectory(dir, TimeSpan.FromSeconds(2));
             }
+            finally
+            {
+                LibC.Close(fd);
+            }
         }
+    }
+
+    /// <summary>Takes the mount directory's flock (bounded wait); returns its fd, or -1 when it could not be had in time.</summary>
+    private static int LockMount(string mount)
+    {
+        int fd = LibC.OpenDirectory(mount);
+        if (fd < 0)
+        {
+            return -1;
+        }
+
+        var waited = Stopwatch.StartNew();
+        while (LibC.Flock(fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0)
+        {
+            if (waited.Elapsed > MountLockWait)
+            {
+                LibC.Close(fd);
+                return -1;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        return fd;
     }
 
     /// <summary>The pids currently in the cgroup (empty when it is gone).</summary>
@@ -149,6 +245,7 @@ internal sealed class CgroupV2 : IDisposable
 
         KillAll(Path);
         RemoveDirectory(Path, TimeSpan.FromSeconds(5));
+        LibC.Close(_lockFd); // the run is over: a later cleanup may take what is left (if the rmdir timed out)
         if (_watchdog is not null)
         {
             try

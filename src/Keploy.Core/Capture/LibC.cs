@@ -2,12 +2,16 @@ using System.Runtime.InteropServices;
 
 namespace Keploy.Core.Capture;
 
-/// <summary>The few libc calls capture needs (POSIX open/close/kill).</summary>
+/// <summary>The few libc calls capture needs (POSIX open/close/kill, flock).</summary>
 internal static partial class LibC
 {
     internal const int SIGKILL = 9;
     internal const int SIGTERM = 15;
     internal const int ESRCH = 3;
+    internal const int EWOULDBLOCK = 11; // EAGAIN on Linux
+    internal const int EINTR = 4;
+    internal const int LOCK_EX = 2;
+    internal const int LOCK_NB = 4;
 
     private const int O_RDONLY = 0;
     private const int O_DIRECTORY = 0x10000; // Linux generic and x86-64/arm64 value
@@ -21,6 +25,27 @@ internal static partial class LibC
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int FlockRaw(int fd, int operation);
+
+    /// <summary>flock(2) on <paramref name="fd"/>; returns 0 or -errno (-<see cref="EWOULDBLOCK"/> when <see cref="LOCK_NB"/> and held elsewhere).</summary>
+    internal static int Flock(int fd, int operation)
+    {
+        while (true)
+        {
+            if (FlockRaw(fd, operation) == 0)
+            {
+                return 0;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != EINTR)
+            {
+                return -errno;
+            }
+        }
+    }
 
     /// <summary>Opens a directory read-only with O_CLOEXEC (so no child process inherits it); returns the fd or -errno.</summary>
     internal static int OpenDirectory(string path)

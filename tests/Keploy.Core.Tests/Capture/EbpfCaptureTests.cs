@@ -98,8 +98,8 @@ public sealed class EbpfCaptureTests
     [Fact]
     public void Start_RemovesStaleCgroupOfDeadRun()
     {
-        // A pid that cannot be alive: above the kernel's pid_max limit (4194304).
-        string stale = Path.Combine(CgroupV2.FindMount()!, "keploy-4194399-1");
+        // A run whose lock nobody holds (its owner died); the pid in the name means nothing.
+        string stale = Path.Combine(CgroupV2.FindMount()!, CgroupV2.NamePrefix + "4194399-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(stale);
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
         Assert.False(Directory.Exists(stale));
