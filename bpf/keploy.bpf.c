@@ -8,10 +8,10 @@
 //                                      proxy reads (and deletes) after accept();
 //   cgroup/getpeername4, getpeername6  hand the app back the original peer;
 //   cgroup/bind4, bind6 + post_bind4/6 (record mode only) move the app's listening TCP port to an ephemeral one and
-//                                      report {family, original port, new port} on a ring buffer.
+//                                      report {family, original port, new port, bound address} on a ring buffer.
 //
 // Byte orders (include/uapi/linux/bpf.h): bpf_sock_addr.user_port and user_ip4/user_ip6 are network order;
-// bpf_sock_ops.local_port is host order, remote_port network order; bpf_sock.src_port is host order.
+// bpf_sock_ops.local_port is host order, remote_port network order; bpf_sock.src_port is host order, src_ip4/src_ip6 network order.
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -46,6 +46,8 @@ struct keploy_bind_event {
     __u32 family;
     __u32 orig_port; // host order
     __u32 new_port;  // host order
+    __u32 ip4;       // the bound address (AF_INET), network order
+    __u32 ip6[4];    // the bound address (AF_INET6), network order
 };
 
 struct {
@@ -280,6 +282,16 @@ static __always_inline int report_bind(struct bpf_sock *sk, __u32 family)
     ev->family = family;
     ev->orig_port = orig_port;
     ev->new_port = sk->src_port;
+    if (family == KEPLOY_AF_INET) {
+        ev->ip4 = sk->src_ip4;
+        ev->ip6[0] = ev->ip6[1] = ev->ip6[2] = ev->ip6[3] = 0;
+    } else {
+        ev->ip4 = 0;
+        ev->ip6[0] = sk->src_ip6[0];
+        ev->ip6[1] = sk->src_ip6[1];
+        ev->ip6[2] = sk->src_ip6[2];
+        ev->ip6[3] = sk->src_ip6[3];
+    }
     bpf_ringbuf_submit(ev, 0);
     return 1;
 }

@@ -25,10 +25,12 @@ internal unsafe struct KeployOriginalDestination
 
 /// <summary>Ring-buffer record of <c>bind_events</c>; mirrors <c>struct keploy_bind_event</c> in bpf/keploy.bpf.c.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal struct KeployBindEvent
+internal unsafe struct KeployBindEvent
 {
     public uint Pid;
     public uint Family;              // AF_INET (2) or AF_INET6 (10)
     public uint OriginalPort;        // host order
     public uint NewPort;             // host order
+    public uint Ip4;                 // bound address (AF_INET), network order
+    public fixed byte Ip6[16];       // bound address (AF_INET6), network order
 }

@@ -332,11 +332,15 @@ public sealed class EbpfCapture : IDisposable
         }
 
         KeployBindEvent ev = *(KeployBindEvent*)data;
+        IPAddress address = ev.Family == AfInet6
+            ? new IPAddress(new ReadOnlySpan<byte>(ev.Ip6, 16))
+            : new IPAddress(new ReadOnlySpan<byte>(&ev.Ip4, 4)); // network order: the bytes are a.b.c.d
         var moved = new ListenPortMoved(
             ev.Family == AfInet6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork,
             (int)ev.OriginalPort,
             (int)ev.NewPort,
-            (int)ev.Pid);
+            (int)ev.Pid,
+            address);
         try
         {
             capture.ListenPortMoved?.Invoke(moved);

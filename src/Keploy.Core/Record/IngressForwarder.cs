@@ -30,11 +30,14 @@ internal sealed class IngressForwarder : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     /// <summary>
-    /// Listens on <paramref name="family"/>'s any-address at <paramref name="originalPort"/> and forwards to loopback
-    /// <paramref name="newPort"/>. Throws <see cref="SocketException"/> when the port cannot be taken.
+    /// Listens on <paramref name="address"/> (the address the app asked to bind: its port is taken on that address only, never a wider one;
+    /// null means the family's any-address) at <paramref name="originalPort"/> and forwards to <paramref name="newPort"/> on the same
+    /// address, or on loopback when the app bound the any-address. Throws <see cref="SocketException"/> when the port cannot be taken.
     /// </summary>
-    public static IngressForwarder Start(AddressFamily family, int originalPort, int newPort, Func<Stream, Stream, CancellationToken, Task> handler, Action<string> log)
+    public static IngressForwarder Start(AddressFamily family, IPAddress? address, int originalPort, int newPort, Func<Stream, Stream, CancellationToken, Task> handler, Action<string> log)
     {
+        IPAddress any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        IPAddress bindAddress = address is not null && address.AddressFamily == family ? address : any;
         Socket listener = new(family, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -44,8 +47,7 @@ internal sealed class IngressForwarder : IAsyncDisposable
                 listener.DualMode = false;
             }
 
-            IPAddress any = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-            listener.Bind(new IPEndPoint(any, originalPort));
+            listener.Bind(new IPEndPoint(bindAddress, originalPort));
             listener.Listen(512);
         }
         catch
@@ -55,8 +57,12 @@ internal sealed class IngressForwarder : IAsyncDisposable
         }
 
         IPAddress loopback = family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
-        return new IngressForwarder(listener, new IPEndPoint(loopback, newPort), handler, log);
+        IPAddress target = bindAddress.Equals(any) ? loopback : bindAddress;
+        return new IngressForwarder(listener, new IPEndPoint(target, newPort), handler, log);
     }
+
+    /// <summary>The local endpoint listened on (the app's address and original port).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
     /// <summary>Stops accepting and waits (up to <paramref name="drain"/>) for open exchanges to finish.</summary>
     public async Task StopAsync(TimeSpan drain)

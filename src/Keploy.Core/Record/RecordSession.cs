@@ -73,24 +73,25 @@ public sealed class RecordSession
             _log);
         proxy.Start();
 
-        ConcurrentDictionary<(AddressFamily, int), IngressForwarder> forwarders = new();
+        ConcurrentDictionary<(AddressFamily, System.Net.IPAddress?, int), IngressForwarder> forwarders = new();
         capture.ListenPortMoved += moved =>
         {
             try
             {
                 IngressForwarder forwarder = IngressForwarder.Start(
                     moved.Family,
+                    moved.Address,
                     moved.OriginalPort,
                     moved.NewPort,
                     (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, moved.OriginalPort, req, resp), _log, ct),
                     _log);
-                if (!forwarders.TryAdd((moved.Family, moved.OriginalPort), forwarder))
+                if (!forwarders.TryAdd((moved.Family, moved.Address, moved.OriginalPort), forwarder))
                 {
                     _ = forwarder.DisposeAsync();
                 }
                 else
                 {
-                    _log($"app listens on port {moved.OriginalPort} ({(moved.Family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4")}); recording incoming HTTP there (app moved to {moved.NewPort})");
+                    _log($"app listens on {forwarder.LocalEndPoint}; recording incoming HTTP there (app moved to port {moved.NewPort})");
                 }
             }
             catch (SocketException ex)
