@@ -21,7 +21,7 @@ internal static class CommandLineOptions
 
     public static readonly Option<string?> ConfigPath = new("--config-path", "--configPath") { Description = "Folder that holds keploy.yml (default: current directory)." };
 
-    public static readonly Option<int?> ProxyPort = new("--proxy-port", "--proxyPort") { Description = "Port of the outgoing proxy the app's connections are redirected to (default 16789)." };
+    public static readonly Option<int?> ProxyPort = new("--proxy-port", "--proxyPort") { Description = "Port of the outgoing proxy the app's connections are redirected to (default 16789).", CustomParser = r => ParseInt(r, "--proxy-port") };
 
     public static readonly Option<string[]> PassThroughPorts = new("--pass-through-ports", "--passThroughPorts")
     {
@@ -31,13 +31,13 @@ internal static class CommandLineOptions
 
     public static readonly Option<string?> RecordTimer = new("--record-timer", "--recordTimer") { Description = "Stop recording after this long (Go duration: 30s, 5m)." };
 
-    public static readonly Option<int?> Delay = new("--delay", "-d") { Description = "Longest wait in seconds for the app to accept connections before replay (default 5)." };
+    public static readonly Option<int?> Delay = new("--delay", "-d") { Description = "Longest wait in seconds for the app to accept connections before replay (default 5).", CustomParser = r => ParseInt(r, "--delay") };
 
     public static readonly Option<string?> HealthUrl = new("--health-url", "--healthUrl") { Description = "URL polled until it answers 2xx before replay starts." };
 
     public static readonly Option<string?> HealthPollTimeout = new("--health-poll-timeout", "--healthPollTimeout") { Description = "How long to poll --health-url (Go duration, default 60s)." };
 
-    public static readonly Option<int?> ApiTimeout = new("--api-timeout", "--apiTimeout") { Description = "Timeout in seconds of each replayed request (default 5)." };
+    public static readonly Option<int?> ApiTimeout = new("--api-timeout", "--apiTimeout") { Description = "Timeout in seconds of each replayed request (default 5).", CustomParser = r => ParseInt(r, "--api-timeout") };
 
     public static readonly Option<string[]> TestSets = new("--test-sets", "-t", "--testsets")
     {
@@ -47,7 +47,7 @@ internal static class CommandLineOptions
 
     public static readonly Option<string?> Host = new("--host") { Description = "Host to send replayed requests to instead of the recorded one." };
 
-    public static readonly Option<int?> Port = new("--port") { Description = "Port to send replayed requests to instead of the recorded one." };
+    public static readonly Option<int?> Port = new("--port") { Description = "Port to send replayed requests to instead of the recorded one.", CustomParser = r => ParseInt(r, "--port") };
 
     public static readonly Option<bool?> IgnoreOrdering = new("--ignore-ordering", "--ignoreOrdering") { Description = "Ignore array order in JSON bodies (default true)." };
 
@@ -56,6 +56,29 @@ internal static class CommandLineOptions
     public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };
 
     public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
+
+    /// <summary>
+    /// Parser of the whole-number options: the value as an int, or a parse error naming the option and the text given
+    /// (System.CommandLine's own message names the CLR type, <c>System.Nullable`1[System.Int32]</c>). Ranges are checked later, once,
+    /// by <see cref="Settings.Validate"/>, for flags, environment variables and keploy.yml alike.
+    /// </summary>
+    private static int? ParseInt(ArgumentResult result, string optionName)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            result.AddError($"{optionName} needs a whole number");
+            return null;
+        }
+
+        string text = result.Tokens[^1].Value;
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value))
+        {
+            return value;
+        }
+
+        result.AddError($"{optionName}: '{text}' is not a whole number");
+        return null;
+    }
 
     /// <summary>True when the user typed the option (not a default).</summary>
     public static bool IsGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };

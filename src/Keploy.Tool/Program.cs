@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Keploy.Core.Diagnostics;
 using Keploy.Core.Models;
 
 namespace Keploy.Tool;
@@ -10,6 +11,12 @@ internal static class Program
     {
         RootCommand root = BuildRootCommand();
         ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine(ParseErrorLine(parse));
+            return (int)ExitCode.Failure;
+        }
+
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }).ConfigureAwait(false);
@@ -17,7 +24,7 @@ internal static class Program
         catch (Exception ex)
         {
             bool debug = parse.GetValue(CommandLineOptions.Debug);
-            Console.Error.WriteLine($"dotnet keploy: error: {OneLine(ex)}");
+            Console.Error.WriteLine($"dotnet keploy: error: {LogText.Escape(OneLine(ex))}");
             if (debug)
             {
                 Console.Error.WriteLine(ex.ToString());
@@ -61,6 +68,17 @@ internal static class Program
         config.SetAction(parse => ConfigCommand.Run(parse));
         root.Subcommands.Add(config);
         return root;
+    }
+
+    /// <summary>
+    /// The first parse error as one line followed by where help is (System.CommandLine would print every error and then the whole
+    /// help): <c>dotnet keploy: error: Unrecognized command or argument '--no-such-flag'; see 'dotnet keploy test --help'</c>.
+    /// </summary>
+    internal static string ParseErrorLine(ParseResult parse)
+    {
+        string message = parse.Errors[0].Message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
+        string command = parse.CommandResult.Command is RootCommand ? "dotnet keploy" : "dotnet keploy " + parse.CommandResult.Command.Name;
+        return $"dotnet keploy: error: {LogText.Escape(message)}; see '{command} --help'";
     }
 
     /// <summary>The exception as one line: the message of a <see cref="KeployFormatException"/> already names file:line:column.</summary>

@@ -52,7 +52,19 @@ internal static class RecordCommand
             return (int)ExitCode.Failure;
         }
 
+        if (summary.Discarded)
+        {
+            console.Error($"the app exited with code {summary.AppExitCode} before anything was recorded; no test-set was kept (check the app's output above)");
+            return (int)ExitCode.Failure;
+        }
+
         console.Info($"recorded {summary.TestCases} test case(s) and {summary.Mocks} mock(s) in keploy/{summary.TestSetId}");
+        if (summary.AppExitCode is int code and not 0)
+        {
+            console.Error($"the app exited on its own with code {code}");
+            return (int)ExitCode.Failure;
+        }
+
         return (int)ExitCode.Success;
     }
 }

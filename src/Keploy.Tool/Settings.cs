@@ -66,16 +66,21 @@ internal sealed class Settings
         TimeSpan? recordTimer = recordTimerText is not null
             ? CommandLineOptions.ParseDuration(recordTimerText, "--record-timer")
             : config.Record.RecordTimer;
-        if (recordTimer is { Ticks: <= 0 })
+        if (recordTimer is { Ticks: < 0 })
         {
-            recordTimer = null;
+            throw new FormatException($"record timer must not be negative (--record-timer or keploy.yml record.recordTimer), got {recordTimerText ?? recordTimer.ToString()}");
+        }
+
+        if (recordTimer is { Ticks: 0 })
+        {
+            recordTimer = null; // Keploy: 0 means no timer
         }
 
         List<string> testSets = CommandLineOptions.IsGiven(parse, CommandLineOptions.TestSets)
             ? CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.TestSets))
             : config.Test.SelectedTests.Keys.ToList();
 
-        return new Settings
+        Settings settings = new()
         {
             Console = console,
             Path = parse.GetValue(CommandLineOptions.Path) ?? NonEmpty(config.Path) ?? ".",
@@ -97,6 +102,50 @@ internal sealed class Settings
             DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
         };
+        settings.Validate();
+        return settings;
+    }
+
+    /// <summary>
+    /// Checks every range once, whichever source (flag, <c>KEPLOY_*</c> variable, keploy.yml) a value came from, so a bad value fails
+    /// before anything runs (no cgroup, no app, no report). Throws <see cref="FormatException"/> with one line naming the setting.
+    /// </summary>
+    public void Validate()
+    {
+        if (ProxyPort is < 1 or > 65535)
+        {
+            throw new FormatException($"proxy port must be 1-65535 (--proxy-port, KEPLOY_PROXY_PORT or keploy.yml proxyPort), got {ProxyPort}");
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw new FormatException($"port must be 1-65535, or 0 for the recorded one (--port or keploy.yml test.port), got {Port}");
+        }
+
+        if (PassThroughPorts.FirstOrDefault(p => p is < 1 or > 65535) is int badPort and not 0)
+        {
+            throw new FormatException($"pass-through port must be 1-65535 (--pass-through-ports or keploy.yml bypassRules), got {badPort}");
+        }
+
+        if (Delay < TimeSpan.Zero)
+        {
+            throw new FormatException($"delay must be 0 or more seconds (--delay or keploy.yml test.delay), got {Delay.TotalSeconds:0}");
+        }
+
+        if (ApiTimeout <= TimeSpan.Zero)
+        {
+            throw new FormatException($"API timeout must be more than 0 seconds (--api-timeout or keploy.yml test.apiTimeout), got {ApiTimeout.TotalSeconds:0}");
+        }
+
+        if (HealthPollTimeout <= TimeSpan.Zero)
+        {
+            throw new FormatException($"health poll timeout must be more than 0 (--health-poll-timeout or keploy.yml test.healthPollTimeout), got {HealthPollTimeout}");
+        }
+
+        if (HealthUrl is not null && !(Uri.TryCreate(HealthUrl, UriKind.Absolute, out Uri? health) && health.Scheme is "http" or "https"))
+        {
+            throw new FormatException($"health URL must be an absolute http:// or https:// URL (--health-url or keploy.yml test.healthUrl), got '{HealthUrl}'");
+        }
     }
 
     public ReplayOptions ToReplayOptions() => new()

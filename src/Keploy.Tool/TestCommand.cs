@@ -13,14 +13,18 @@ internal static class TestCommand
     {
         Settings settings = Settings.Resolve(parse, isTest: true);
         ToolConsole console = settings.Console;
-        if (settings.Command is not null)
+        if (string.IsNullOrWhiteSpace(settings.Command))
         {
-            string? problem = CapturePrerequisites.FindProblem();
-            if (problem is not null)
-            {
-                console.Error(problem);
-                return (int)ExitCode.Failure;
-            }
+            // Without the app nothing would answer the replayed requests (and no mock would be served): say so instead.
+            console.Error("test needs the app command: dotnet keploy test -c \"<command that starts your app>\" (or command: in keploy.yml)");
+            return (int)ExitCode.Failure;
+        }
+
+        string? problem = CapturePrerequisites.FindProblem();
+        if (problem is not null)
+        {
+            console.Error(problem);
+            return (int)ExitCode.Failure;
         }
 
         ReplayOptions options = settings.ToReplayOptions();

@@ -1,10 +1,12 @@
 using System.Globalization;
+using Keploy.Core.Diagnostics;
 
 namespace Keploy.Tool;
 
 /// <summary>
 /// Console output in Keploy's style: log lines prefixed <c>🐰 Keploy: &lt;time&gt; INFO</c>, colour unless <c>--disable-ansi</c>
-/// (or NO_COLOR, or output redirected). Thread-safe.
+/// (or NO_COLOR, or output redirected). A log line's message is always one line with its control characters escaped
+/// (<see cref="LogText.Escape"/>): it may quote bytes from the network. Thread-safe.
 /// </summary>
 internal sealed class ToolConsole
 {
@@ -56,7 +58,7 @@ internal sealed class ToolConsole
         string levelText = Ansi ? colour + level + "\u001b[0m" : level;
         lock (_gate)
         {
-            Console.Out.WriteLine($"🐰 Keploy: {time} {levelText} {message}");
+            Console.Out.WriteLine($"🐰 Keploy: {time} {levelText} {LogText.Escape(message)}");
         }
     }
 }

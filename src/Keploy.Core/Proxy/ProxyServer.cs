@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using Keploy.Core.Diagnostics;
 using Keploy.Core.Replay;
 
 namespace Keploy.Core.Proxy;
@@ -203,7 +204,7 @@ public sealed class ProxyServer : IAsyncDisposable
         try
         {
             IProtocolIntegration? integration = await DetectAsync(client.Input, destination, ct).ConfigureAwait(false);
-            ProxyConnection connection = new(id, destination, client, line => _log($"{prefix}: {line}"))
+            ProxyConnection connection = new(id, destination, client, line => _log(LogText.Escape($"{prefix}: {line}")))
             {
                 ConnectUpstreamAsync = _options.Mode == ProxyMode.Record
                     ? async token => await DuplexPipe.ConnectAsync(destination, token).ConfigureAwait(false)
@@ -232,7 +233,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _log($"{prefix}: closed: {ex.GetType().Name}: {ex.Message}");
+            _log(LogText.Escape($"{prefix}: closed: {ex.GetType().Name}: {ex.Message}"));
         }
     }
 

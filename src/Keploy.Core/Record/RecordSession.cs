@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Keploy.Core.Capture;
+using Keploy.Core.Diagnostics;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
 using Keploy.Core.Proxy;
@@ -14,7 +15,8 @@ namespace Keploy.Core.Record;
 /// <param name="TestCases">Test cases written.</param>
 /// <param name="Mocks">Mocks written.</param>
 /// <param name="AppExitCode">The app's exit code, or null when the tool stopped it.</param>
-public sealed record RecordSummary(string TestSetId, int TestCases, int Mocks, int? AppExitCode);
+/// <param name="Discarded">True when the app exited on its own before anything was recorded: the empty test-set was removed.</param>
+public sealed record RecordSummary(string TestSetId, int TestCases, int Mocks, int? AppExitCode, bool Discarded = false);
 
 /// <summary>
 /// One <c>dotnet keploy record</c> run: a new test-set, the app started in its own cgroup with eBPF hooks, outgoing connections
@@ -33,12 +35,12 @@ public sealed class RecordSession
     /// <summary>Creates a session.</summary>
     /// <param name="options">What to run and where to write.</param>
     /// <param name="integrations">Protocols of the outgoing proxy (see <see cref="ProtocolRegistry.All"/>).</param>
-    /// <param name="log">One line per event (app output, recorded tests, warnings).</param>
+    /// <param name="log">One line per event (app output, recorded tests, warnings), control characters escaped (<see cref="LogText.Escape"/>).</param>
     public RecordSession(RecordOptions options, IReadOnlyList<IProtocolIntegration> integrations, Action<string> log)
     {
         _options = options;
         _integrations = integrations;
-        _log = log;
+        _log = line => log(LogText.Escape(line)); // every line may quote the network (ingress parse errors, URLs): one escape for all
     }
 
     /// <summary>Raised after each test case is written (name, method, URL, status).</summary>
@@ -140,7 +142,28 @@ public sealed class RecordSession
 
         // Every exchange answered so far is queued: write them all (and sync) before reporting.
         await testCaseWriter.DisposeAsync().ConfigureAwait(false);
+        if (exitCode is not null && testCaseWriter.Written == 0 && Volatile.Read(ref _mockCounter) == 0)
+        {
+            // The app ended by itself (failed start, wrong command) with nothing captured: an empty test-set would only replay as 0/0.
+            mockWriter.Dispose();
+            DeleteEmptyTestSet(store, testSetId);
+            return new RecordSummary(testSetId, 0, 0, exitCode, Discarded: true);
+        }
+
         return new RecordSummary(testSetId, testCaseWriter.Written, _mockCounter, exitCode);
+    }
+
+    private void DeleteEmptyTestSet(TestSetStore store, string testSetId)
+    {
+        string dir = store.TestSetDirectory(testSetId);
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log($"could not remove the empty test-set {dir}: {e.Message}");
+        }
     }
 
     private ValueTask QueueTestCase(TestCaseWriter writer, int appPort, HttpRequestRecord request, HttpResponseRecord response)
