@@ -61,7 +61,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
             }
         }
 
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _stream = new FileStream(Path, KeployYaml.NewFileOptions(FileMode.Append, 0));
         _empty = _stream.Length == 0;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "keploy mocks.yaml writer" };
         _writer.Start();
