@@ -136,7 +136,7 @@ public sealed class CrashConsistencyTests : IDisposable
                     {
                         return;
                     }
-                    catch (HttpRequestException)
+                    catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or TaskCanceledException)
                     {
                         return; // the recorder's listener went away
                     }

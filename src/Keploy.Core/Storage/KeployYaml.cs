@@ -334,7 +334,26 @@ public static partial class KeployYaml
     /// <exception cref="IOException">The folder cannot be created.</exception>
     public static DirectoryInfo CreateDirectory(string path)
     {
-        return OperatingSystem.IsWindows() ? Directory.CreateDirectory(path) : Directory.CreateDirectory(path, DirectoryMode700);
+        string full = Path.GetFullPath(path);
+        if (OperatingSystem.IsWindows() || Directory.Exists(full))
+        {
+            return Directory.CreateDirectory(full);
+        }
+
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: create each missing one with it.
+        var missing = new Stack<string>();
+        for (string? dir = full; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Push(dir);
+        }
+
+        DirectoryInfo info = null!;
+        while (missing.Count > 0)
+        {
+            info = Directory.CreateDirectory(missing.Pop(), DirectoryMode700);
+        }
+
+        return info;
     }
 
     /// <summary>Options creating a new file with mode <c>0600</c> (the umask applies on top).</summary>
