@@ -16,7 +16,7 @@ internal static class ConfigCommand
         }
 
         string dir = parse.GetValue(CommandLineOptions.Path) ?? ".";
-        Directory.CreateDirectory(dir);
+        Keploy.Core.Storage.KeployYaml.CreateDirectory(dir);
         string file = Path.Combine(dir, "keploy.yml");
         if (File.Exists(file))
         {
@@ -24,7 +24,7 @@ internal static class ConfigCommand
             return (int)ExitCode.Failure;
         }
 
-        File.WriteAllText(file, new KeployConfig().GenerateYaml());
+        Keploy.Core.Storage.KeployYaml.WriteAllTextAtomic(file, new KeployConfig().GenerateYaml()); // mode 0600
         console.Info($"config file generated: {Path.GetFullPath(file)}");
         return (int)ExitCode.Success;
     }

@@ -22,7 +22,8 @@ public sealed record RecordSummary(string TestSetId, int TestCases, int Mocks, i
 /// One <c>dotnet keploy record</c> run: a new test-set, the app started in its own cgroup with eBPF hooks, outgoing connections
 /// recorded as mocks by the proxy, incoming HTTP exchanges recorded as test cases by the ingress forwarder. Test cases and mocks are
 /// queued as their exchanges complete and written by background writers (<see cref="TestCaseWriter"/>, <see cref="MockFileWriter"/>);
-/// stopping writes everything queued and syncs it to disk, so a stop loses nothing already answered.
+/// a test case is written only after the mocks queued before it are in mocks.yaml, so a crash never leaves a test without its
+/// mocks; stopping writes everything queued and syncs it to disk, so a stop loses nothing already answered.
 /// </summary>
 public sealed class RecordSession
 {
@@ -58,7 +59,7 @@ public sealed class RecordSession
 
         using MockFileWriter mockWriter = store.OpenMockWriter(testSetId);
         mockWriter.Log = _log;
-        await using TestCaseWriter testCaseWriter = new(store, testSetId, (tc, req, resp) => TestCaseRecorded?.Invoke(tc, req, resp), _log);
+        await using TestCaseWriter testCaseWriter = new(store, testSetId, mockWriter, (tc, req, resp) => TestCaseRecorded?.Invoke(tc, req, resp), _log);
         CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter));
 
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions

@@ -16,21 +16,31 @@ namespace Keploy.Core.Record;
 /// <remarks>
 /// <para>Backpressure: at most <see cref="QueueCapacity"/> exchanges wait; <see cref="EnqueueAsync"/> then waits for room, so a
 /// connection is slowed down rather than anything dropped. <see cref="DisposeAsync"/> writes everything queued.</para>
-/// <para>Durability: each file is complete or absent at every moment (rename). Files are not fsynced one by one; the file system
-/// is synced (<see cref="TestSetStore.FlushToDisk"/>) at most every <see cref="SyncInterval"/> while writing and once at the end.
-/// A crash of this process loses the exchanges still queued; an OS crash or power loss may lose files written since the
-/// last sync.</para>
+/// <para>Durability: each file is complete or absent at every moment (<c>O_TMPFILE</c> + <c>linkat</c>, else rename). Files are
+/// not fsynced one by one; the file system is synced (<see cref="TestSetStore.FlushToDisk"/>) at most every
+/// <see cref="SyncInterval"/> while writing and once at the end. A crash of this process loses the exchanges still queued
+/// (whole: a test case is never half-written); an OS crash or power loss may lose files written since the last sync.</para>
+/// <para>Ordering with mocks: a test case is written only after every mock queued on the mock writer before it
+/// (<see cref="MockFileWriter.WaitWrittenAsync"/>) is in mocks.yaml, counting the mocks queued up to the moment the test is
+/// written, at least <see cref="SettleTime"/> after its response completed. The mocks a test depends on were recorded before its
+/// response completed (the app answers after its own calls returned), and the settle time covers the proxy's relaying task
+/// that records a mock just after it relayed the last response byte. So a SIGKILL leaves no test case whose mocks are missing
+/// from mocks.yaml; tests queued but not yet written are lost whole.</para>
 /// </remarks>
 internal sealed class TestCaseWriter : IAsyncDisposable
 {
     /// <summary>Exchanges queued at most before <see cref="EnqueueAsync"/> waits.</summary>
-    public const int QueueCapacity = 1024;
+    public const int QueueCapacity = 2048;
+
+    /// <summary>Least time between an exchange completing and its test case being written (see the remarks).</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Longest time between two syncs of the written files while recording.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
 
     private readonly TestSetStore _store;
     private readonly string _testSetId;
+    private readonly MockFileWriter? _mocks;
     private readonly Action<TestCase, HttpRequestRecord, HttpResponseRecord>? _recorded;
     private readonly Action<string> _log;
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(
@@ -45,12 +55,14 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <summary>Starts the background writer.</summary>
     /// <param name="store">Where to write.</param>
     /// <param name="testSetId">The test-set being recorded.</param>
+    /// <param name="mocks">The test-set's mock writer: test cases are written after the mocks queued before them; null for none.</param>
     /// <param name="recorded">Called on a writer task after each test case is written (concurrently from several tasks).</param>
     /// <param name="log">One line per test case that could not be written.</param>
-    public TestCaseWriter(TestSetStore store, string testSetId, Action<TestCase, HttpRequestRecord, HttpResponseRecord>? recorded, Action<string> log)
+    public TestCaseWriter(TestSetStore store, string testSetId, MockFileWriter? mocks, Action<TestCase, HttpRequestRecord, HttpResponseRecord>? recorded, Action<string> log)
     {
         _store = store;
         _testSetId = testSetId;
+        _mocks = mocks;
         _recorded = recorded;
         _log = log;
         // One writer per core (at most 4): formatting dominates, and files are independent (names are given when queued).
@@ -60,11 +72,14 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <summary>Test cases written so far.</summary>
     public int Written => Volatile.Read(ref _written);
 
+    /// <summary>Called on a writer task with each test case just before it is written (for example to redact it); null for none.</summary>
+    public Action<TestCase>? Prepare { get; set; }
+
     /// <summary>Queues one exchange to be written as test case <paramref name="name"/>; waits while the queue is full.</summary>
     /// <exception cref="ChannelClosedException">The writer was disposed.</exception>
     public ValueTask EnqueueAsync(string name, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
-        Item item = new(name, appPort, request, response);
+        Item item = new(name, appPort, request, response, Stopwatch.GetTimestamp());
         return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(item);
     }
 
@@ -86,6 +101,18 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         {
             while (reader.TryRead(out Item? item))
             {
+                TimeSpan young = SettleTime - Stopwatch.GetElapsedTime(item.Queued);
+                if (young > TimeSpan.Zero)
+                {
+                    // Only when the writers have caught up with fresh exchanges: items behind this one are younger still.
+                    await Task.Delay(young).ConfigureAwait(false);
+                }
+
+                if (_mocks is not null)
+                {
+                    await _mocks.WaitWrittenAsync(_mocks.Enqueued).ConfigureAwait(false);
+                }
+
                 if (Write(item))
                 {
                     Volatile.Write(ref _unsynced, 1);
@@ -115,6 +142,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         {
             Dictionary<string, List<string>> noise = new(AutoNoise.Detect(item.Response), StringComparer.Ordinal);
             TestCase testCase = HttpSpec.CreateTestCase(item.Name, item.Request, item.Response, noise, item.AppPort);
+            Prepare?.Invoke(testCase);
             _store.WriteTestCase(_testSetId, testCase, flushToDisk: false);
             Interlocked.Increment(ref _written);
             _recorded?.Invoke(testCase, item.Request, item.Response);
@@ -139,5 +167,5 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         }
     }
 
-    private sealed record Item(string Name, int AppPort, HttpRequestRecord Request, HttpResponseRecord Response);
+    private sealed record Item(string Name, int AppPort, HttpRequestRecord Request, HttpResponseRecord Response, long Queued);
 }

@@ -101,7 +101,8 @@ public sealed class ReplayRunner
         Stopwatch stopwatch = Stopwatch.StartNew();
         TestSetResult result = new() { TestSetId = testSetId };
         TestSetStore store = new(_options.Path);
-        List<TestCase> tests = store.ReadTestCases(testSetId).Where(t => include is null || include(t)).ToList();
+        LoadedTestSet loaded = store.Load(testSetId, include);
+        List<TestCase> tests = loaded.Tests;
         if (tests.Count == 0)
         {
             result.Status = TestSetStatus.NoTestsToRun;
@@ -109,7 +110,7 @@ public sealed class ReplayRunner
             return result;
         }
 
-        List<Mock> mocks = store.ReadMocks(testSetId).ToList();
+        List<Mock> mocks = loaded.Mocks;
         List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
             .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
             .ToList();

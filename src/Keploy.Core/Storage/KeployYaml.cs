@@ -40,24 +40,40 @@ public static partial class KeployYaml
 
     /// <summary>
     /// Reads every document of a YAML file as a root node with the location of the document start, one at a time.
-    /// Empty documents (a stray <c>---</c>) are skipped.
+    /// Empty documents (a stray <c>---</c>) are skipped. Every document is bounded by <see cref="YamlLimits.Default"/>.
     /// </summary>
-    /// <exception cref="KeployFormatException">The YAML is malformed (message <c>file:line:column: ...</c>).</exception>
+    /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(string path)
+    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(string path) => ReadNodes(path, YamlLimits.Default);
+
+    /// <summary>As <see cref="ReadNodes(string)"/> with explicit limits.</summary>
+    /// <exception cref="KeployFormatException">The YAML is malformed or past a limit.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(string path, YamlLimits limits)
     {
         using var reader = new StreamReader(path, Utf8NoBom, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        foreach ((YamlNode root, SourceLocation location) in ReadNodes(reader, path))
+        foreach ((YamlNode root, SourceLocation location) in ReadNodes(reader, path, limits))
         {
             yield return (root, location);
         }
     }
 
     /// <summary>Reads documents from <paramref name="reader"/>; <paramref name="fileName"/> is used in locations and errors.</summary>
-    /// <exception cref="KeployFormatException">The YAML is malformed.</exception>
-    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName)
+    /// <exception cref="KeployFormatException">The YAML is malformed or past a limit of <see cref="YamlLimits.Default"/>.</exception>
+    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName) =>
+        ReadNodes(reader, fileName, YamlLimits.Default);
+
+    /// <summary>
+    /// Reads documents from <paramref name="reader"/> within <paramref name="limits"/>: this is the one place every Keploy YAML
+    /// document passes (test cases, mocks.yaml, keploy.yml, config.yaml, mappings.yaml, reports), so the bounds on document size,
+    /// nesting depth and alias expansion hold for all of them.
+    /// </summary>
+    /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
+    public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName, YamlLimits limits)
     {
-        var scanner = new Scanner(reader, skipComments: true);
+        ArgumentNullException.ThrowIfNull(limits);
+        var counting = new BoundedTextReader(reader, limits.MaxDocumentChars);
+        var scanner = new Scanner(counting, skipComments: true);
         var parser = new Parser(scanner);
         Wrap(fileName, scanner, () => parser.Consume<StreamStart>());
         while (true)
@@ -69,10 +85,11 @@ public static partial class KeployYaml
             }
 
             Mark start = parser.Current!.Start;
+            counting.DocumentStart = start.Index;
             YamlNode? root = Wrap(fileName, scanner, () =>
             {
                 var stream = new YamlStream();
-                stream.Load(new SingleDocumentParser(parser));
+                stream.Load(new SingleDocumentParser(parser, limits));
                 parser.MoveNext();
                 return stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
             });
@@ -104,27 +121,93 @@ public static partial class KeployYaml
         return result;
     }
 
-    /// <summary>Reads all test-case documents of a file (normally one); sets <see cref="TestCase.FilePath"/>.</summary>
-    /// <exception cref="KeployFormatException">Malformed YAML or a document that is not a mapping.</exception>
+    /// <summary>
+    /// Reads all test-case documents of a file (normally one); sets <see cref="TestCase.FilePath"/>. Each document is checked
+    /// by <see cref="KeployDocumentValidator"/> (typed fields, required fields); a file with no document, or whose last line has
+    /// no newline (a file cut short: Keploy and this tool always end files with one), is an error.
+    /// </summary>
+    /// <exception cref="KeployFormatException">Malformed, empty or truncated file, or a document that is not a valid test case.</exception>
     public static IEnumerable<TestCase> ReadTestCases(string path)
     {
         string full = Path.GetFullPath(path);
+        RequireWholeFile(full, allowEmpty: false);
+        bool any = false;
         foreach ((YamlNode root, SourceLocation location) in ReadNodes(full))
         {
             TestCase tc = FromNode<TestCase>(root, location);
+            KeployDocumentValidator.Validate(tc, isTestCase: true);
             tc.FilePath = full;
+            any = true;
             yield return tc;
+        }
+
+        if (!any)
+        {
+            throw new KeployFormatException(new SourceLocation(full, 1, 1), "the file holds no test case (empty)");
         }
     }
 
-    /// <summary>Reads the mocks of a mocks.yaml one document at a time (streaming; kinds we cannot serve are kept).</summary>
-    /// <exception cref="KeployFormatException">Malformed YAML or a document that is not a mapping.</exception>
+    /// <summary>
+    /// Reads the mocks of a mocks.yaml one document at a time (streaming; kinds we cannot serve are kept). Each mock is checked by
+    /// <see cref="KeployDocumentValidator"/>; a non-empty file whose last line has no newline is an error (cut short).
+    /// </summary>
+    /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
     public static IEnumerable<Mock> ReadMocks(string path)
     {
         string full = Path.GetFullPath(path);
+        RequireWholeFile(full, allowEmpty: true);
         foreach ((YamlNode root, SourceLocation location) in ReadNodes(full))
         {
-            yield return FromNode<Mock>(root, location);
+            Mock mock = FromNode<Mock>(root, location);
+            KeployDocumentValidator.Validate(mock, isTestCase: false);
+            yield return mock;
+        }
+    }
+
+    /// <summary>
+    /// Throws when the file is empty (unless allowed) or its last byte is not a newline: every file Keploy (yaml.v3) and this tool
+    /// write ends with one, so a missing one means the file was cut short.
+    /// </summary>
+    private static void RequireWholeFile(string path, bool allowEmpty)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        long length = fs.Length;
+        if (length == 0)
+        {
+            if (allowEmpty)
+            {
+                return;
+            }
+
+            throw new KeployFormatException(new SourceLocation(path, 1, 1), "the file is empty");
+        }
+
+        fs.Seek(-1, SeekOrigin.End);
+        if (fs.ReadByte() != '\n')
+        {
+            // Count lines only on this error path.
+            fs.Seek(0, SeekOrigin.Begin);
+            int line = 1;
+            int column = 1;
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = fs.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                foreach (byte b in buffer.AsSpan(0, n))
+                {
+                    if (b == '\n')
+                    {
+                        line++;
+                        column = 1;
+                    }
+                    else if ((b & 0xC0) != 0x80)
+                    {
+                        column++;
+                    }
+                }
+            }
+
+            throw new KeployFormatException(new SourceLocation(path, line, column), "the file ends in the middle of a line (cut short?); Keploy files end with a newline");
         }
     }
 
@@ -238,20 +321,87 @@ public static partial class KeployYaml
     /// <summary>Formats a mocks file (4-space indent, header line, <c>---</c> separators).</summary>
     public static string FormatMocks(IEnumerable<Mock> mocks) => FormatFile(mocks.Select(m => (YamlNode)ToNode(m)), MockIndent);
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> atomically: a temp file in the same folder, flushed to disk, then renamed over the target.</summary>
-    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
-    public static void WriteAllTextAtomic(string path, string text)
+    /// <summary>Mode of every file the tool writes: <c>0600</c> (less the umask, when stricter).</summary>
+    public const UnixFileMode FileMode600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>Mode of every folder the tool creates: <c>0700</c> (less the umask, when stricter).</summary>
+    public const UnixFileMode DirectoryMode700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>
+    /// Creates <paramref name="path"/> and any missing parent with mode <c>0700</c> (the umask applies on top; existing folders
+    /// keep their mode). Recordings hold request and response data, so they are private to the user by default.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be created.</exception>
+    public static DirectoryInfo CreateDirectory(string path)
     {
         string full = Path.GetFullPath(path);
+        if (OperatingSystem.IsWindows() || Directory.Exists(full))
+        {
+            return Directory.CreateDirectory(full);
+        }
+
+        // Directory.CreateDirectory(path, mode) gives the mode to the last folder only: create each missing one with it.
+        var missing = new Stack<string>();
+        for (string? dir = full; dir is not null && !Directory.Exists(dir); dir = Path.GetDirectoryName(dir))
+        {
+            missing.Push(dir);
+        }
+
+        DirectoryInfo info = null!;
+        while (missing.Count > 0)
+        {
+            info = Directory.CreateDirectory(missing.Pop(), DirectoryMode700);
+        }
+
+        return info;
+    }
+
+    /// <summary>Options creating a new file with mode <c>0600</c> (the umask applies on top).</summary>
+    internal static FileStreamOptions NewFileOptions(FileMode mode, int bufferSize)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = mode == FileMode.Append ? FileShare.Read : FileShare.None, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = FileMode600;
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> to <paramref name="path"/> atomically: a temp file in the same folder (mode <c>0600</c>),
+    /// flushed to disk, then renamed over the target. This is the storage layer's one whole-file writer (test cases, mocks.yaml
+    /// rewrites, mappings, reports, coverage, keploy.yml).
+    /// </summary>
+    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+    public static void WriteAllTextAtomic(string path, string text) => WriteAllTextAtomic(path, text, flushToDisk: true);
+
+    /// <summary>
+    /// <see cref="WriteAllTextAtomic(string, string)"/> with a choice of durability: with <paramref name="flushToDisk"/> false the
+    /// file is not fsynced (still complete or absent for readers and across a crash of this process). On Linux the unflushed
+    /// variant writes an unnamed file (<c>O_TMPFILE</c>) and names it with <c>linkat(2)</c> when the target does not exist yet.
+    /// </summary>
+    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+    public static void WriteAllTextAtomic(string path, string text, bool flushToDisk)
+    {
+        string full = Path.GetFullPath(path);
+        byte[] bytes = Utf8NoBom.GetBytes(text);
+        if (!flushToDisk && OperatingSystem.IsLinux() && AnonymousFile.TryWriteThenLink(full, bytes))
+        {
+            return;
+        }
+
         string dir = Path.GetDirectoryName(full)!;
         string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var fs = new FileStream(temp, NewFileOptions(FileMode.CreateNew, 0)))
             {
-                byte[] bytes = Utf8NoBom.GetBytes(text);
                 fs.Write(bytes, 0, bytes.Length);
-                fs.Flush(flushToDisk: true);
+                if (flushToDisk)
+                {
+                    fs.Flush(flushToDisk: true);
+                }
             }
 
             File.Move(temp, full, overwrite: true);
@@ -413,9 +563,22 @@ public static partial class KeployYaml
         {
             return action();
         }
+        catch (YamlLimitException ex)
+        {
+            throw new KeployFormatException(At(file, ex.Mark ?? scanner.CurrentPosition), ex.Message, ex);
+        }
+        catch (YamlException ex) when (ex.InnerException is YamlLimitException limit)
+        {
+            throw new KeployFormatException(At(file, limit.Mark ?? scanner.CurrentPosition), limit.Message, ex);
+        }
         catch (YamlException ex)
         {
             throw new KeployFormatException(At(file, ex.Start), OneLine(ex), ex);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or NotSupportedException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException)
+        {
+            // Anything else YamlDotNet lets escape on hostile input is still a format error at the place the scanner reached.
+            throw new KeployFormatException(At(file, scanner.CurrentPosition), "malformed YAML: " + ex.Message.ReplaceLineEndings(" "), ex);
         }
         catch (InvalidOperationException ex)
         {

@@ -34,6 +34,10 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     private readonly Thread _writer;
     private Exception? _writeError;
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _enqueued;
+    private long _written;
+    private volatile bool _finished;
     private long _next;
     private bool _empty;
     private bool _disposed;
@@ -61,7 +65,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
             }
         }
 
-        _stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        _stream = new FileStream(Path, KeployYaml.NewFileOptions(FileMode.Append, 0));
         _empty = _stream.Length == 0;
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "keploy mocks.yaml writer" };
         _writer.Start();
@@ -75,6 +79,37 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
 
     /// <summary>How many mocks this writer accepted (queued or written).</summary>
     public int Count { get; private set; }
+
+    /// <summary>
+    /// How many mocks were queued so far: the sequence number of the latest one (mocks are numbered 1, 2, ... in the order
+    /// <see cref="Record"/> was called).
+    /// </summary>
+    public long Enqueued => Interlocked.Read(ref _enqueued);
+
+    /// <summary>How many of the queued mocks are in the file (handed to the OS with <c>write(2)</c>, or skipped and logged).</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Called on the writer thread with each mock just before it is formatted (for example to redact it); null for none.</summary>
+    public Action<Mock>? Prepare { get; set; }
+
+    /// <summary>
+    /// Completes once the first <paramref name="sequence"/> mocks are in the file (<see cref="Written"/>), so that whatever
+    /// depends on them (a test case) is written after them: a crash of this process then never leaves a test without the mocks
+    /// recorded before it. Also completes when the writer stops (disposed, or a write failed).
+    /// </summary>
+    public async ValueTask WaitWrittenAsync(long sequence)
+    {
+        while (true)
+        {
+            Task progress = Volatile.Read(ref _progress).Task;
+            if (Interlocked.Read(ref _written) >= sequence || _finished)
+            {
+                return;
+            }
+
+            await progress.ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Names the mock when unnamed and queues it for the background writer; see the class remarks.</summary>
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
@@ -134,6 +169,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
             }
 
             Count++;
+            Interlocked.Increment(ref _enqueued);
         }
     }
 
@@ -153,6 +189,8 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         }
 
         _writer.Join();
+        _finished = true;
+        Signal();
         try
         {
             _stream.Flush(flushToDisk: true);
@@ -173,11 +211,13 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         UTF8Encoding utf8 = new(false);
         StringBuilder sb = new();
         ChannelReader<Queued> reader = _queue.Reader;
+        long taken = 0;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             sb.Clear();
             while (sb.Length < MaxBatchBytes && reader.TryRead(out Queued? item))
             {
+                taken++;
                 if (_writeError is not null)
                 {
                     continue; // drain so that callers never wait on a dead writer
@@ -196,6 +236,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
                         }
                     }
 
+                    Prepare?.Invoke(mock);
                     sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
                     KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
                     _empty = false;
@@ -208,21 +249,29 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
                 }
             }
 
-            if (sb.Length == 0 || _writeError is not null)
+            if (sb.Length != 0 && _writeError is null)
             {
-                continue;
+                try
+                {
+                    byte[] bytes = utf8.GetBytes(sb.ToString());
+                    _stream.Write(bytes, 0, bytes.Length);
+                }
+                catch (Exception ex)
+                {
+                    _writeError = ex;
+                    _finished = true;
+                }
             }
 
-            try
-            {
-                byte[] bytes = utf8.GetBytes(sb.ToString());
-                _stream.Write(bytes, 0, bytes.Length);
-            }
-            catch (Exception ex)
-            {
-                _writeError = ex;
-            }
+            Interlocked.Exchange(ref _written, taken);
+            Signal();
         }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource done = Interlocked.Exchange(ref _progress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        done.TrySetResult();
     }
 
     private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name);

@@ -123,6 +123,19 @@ public sealed partial class TestSetStore
         return File.Exists(path) ? KeployYaml.ReadMocks(path) : [];
     }
 
+    /// <summary>
+    /// Loads a test-set for replay, as <c>dotnet keploy test</c> does: every test case of <c>tests/</c> (selected by
+    /// <paramref name="include"/>) and every mock of <c>mocks.yaml</c>, each read within <see cref="YamlLimits.Default"/> and checked
+    /// by <see cref="KeployDocumentValidator"/>.
+    /// </summary>
+    /// <exception cref="KeployFormatException">A file is malformed, empty, cut short, past a limit, or holds a field that does not parse (file:line:column).</exception>
+    public LoadedTestSet Load(string testSetId, Func<TestCase, bool>? include = null)
+    {
+        List<TestCase> tests = ReadTestCases(testSetId).Where(t => include is null || include(t)).ToList();
+        List<Mock> mocks = ReadMocks(testSetId).ToList();
+        return new LoadedTestSet(testSetId, tests, mocks);
+    }
+
     /// <summary>The raw <c>config.yaml</c> of a set (<c>preScript</c>, <c>postScript</c>, <c>appCommand</c>, <c>template</c>, <c>metadata</c>, <c>mockRegistry</c>), or null.</summary>
     /// <exception cref="KeployFormatException">The file is malformed or not a mapping.</exception>
     public YamlMappingNode? ReadTestSetConfig(string testSetId)
@@ -163,7 +176,7 @@ public sealed partial class TestSetStore
     /// <summary>Writes the set's <c>mappings.yaml</c> atomically (4-space indent).</summary>
     public void WriteMappings(string testSetId, TestMocksMapping mapping)
     {
-        Directory.CreateDirectory(TestSetDirectory(testSetId));
+        KeployYaml.CreateDirectory(TestSetDirectory(testSetId));
         KeployYaml.WriteAllTextAtomic(Path.Combine(TestSetDirectory(testSetId), "mappings.yaml"), KeployYaml.FormatFile([mapping.ToNode()], KeployYaml.MockIndent));
     }
 
@@ -216,17 +229,10 @@ public sealed partial class TestSetStore
         }
 
         string dir = TestsDirectory(testSetId);
-        Directory.CreateDirectory(dir);
+        KeployYaml.CreateDirectory(dir);
         string path = Path.Combine(dir, testCase.Name + ".yaml");
         testCase.FilePath = path;
-        if (flushToDisk)
-        {
-            KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase));
-        }
-        else
-        {
-            WriteAtomicNoSync(path, KeployYaml.FormatTestCase(testCase));
-        }
+        KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase), flushToDisk);
 
         return path;
     }
@@ -255,55 +261,6 @@ public sealed partial class TestSetStore
         }
     }
 
-    private static void WriteAtomicNoSync(string path, string text)
-    {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
-        if (OperatingSystem.IsLinux() && TryWriteAnonymousThenLink(path, bytes))
-        {
-            return;
-        }
-
-        string dir = Path.GetDirectoryName(path)!;
-        string temp = Path.Combine(dir, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using (SafeFileHandle handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                RandomAccess.Write(handle, bytes, 0);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            KeployYaml.TryDelete(temp);
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// Linux: writes <paramref name="bytes"/> to an unnamed file in the target's folder (<c>open(O_TMPFILE)</c>), then gives it its
-    /// name with <c>linkat(2)</c>: the file appears complete or not at all, with one directory change instead of create + rename.
-    /// False (nothing left behind) when the file system lacks <c>O_TMPFILE</c> or the name exists; the caller then renames.
-    /// </summary>
-    private static bool TryWriteAnonymousThenLink(string path, byte[] bytes)
-    {
-        const int O_WRONLY = 0x1;
-        const int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY
-        const int O_CLOEXEC = 0x80000;
-        const int AT_FDCWD = -100;
-        const int AT_SYMLINK_FOLLOW = 0x400;
-        int fd = LibC.Open(Path.GetDirectoryName(path)!, O_WRONLY | O_TMPFILE | O_CLOEXEC, 0x1B6 /* 0666, less the umask */);
-        if (fd < 0)
-        {
-            return false;
-        }
-
-        using SafeFileHandle handle = new(fd, ownsHandle: true);
-        RandomAccess.Write(handle, bytes, 0);
-        return LibC.LinkAt(AT_FDCWD, "/proc/self/fd/" + fd.ToString(CultureInfo.InvariantCulture), AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
-    }
-
     private static bool SyncFileSystem(string dir)
     {
         int fd = LibC.Open(dir, 0 /* O_RDONLY */);
@@ -327,12 +284,6 @@ public sealed partial class TestSetStore
         [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Open(string path, int flags);
 
-        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-        internal static partial int Open(string path, int flags, int mode);
-
-        [LibraryImport("libc", EntryPoint = "linkat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-        internal static partial int LinkAt(int oldDirFd, string oldPath, int newDirFd, string newPath, int flags);
-
         [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
         internal static partial int SyncFs(int fd);
 
@@ -343,21 +294,21 @@ public sealed partial class TestSetStore
     /// <summary>Opens the appending mock writer of a set (creates the folder). Dispose it when recording stops.</summary>
     public MockFileWriter OpenMockWriter(string testSetId)
     {
-        Directory.CreateDirectory(TestSetDirectory(testSetId));
+        KeployYaml.CreateDirectory(TestSetDirectory(testSetId));
         return new MockFileWriter(MocksPath(testSetId));
     }
 
     /// <summary>Replaces a set's <c>mocks.yaml</c> with <paramref name="mocks"/> atomically (for <c>--remove-unused-mocks</c>).</summary>
     public void RewriteMocks(string testSetId, IEnumerable<Mock> mocks)
     {
-        Directory.CreateDirectory(TestSetDirectory(testSetId));
+        KeployYaml.CreateDirectory(TestSetDirectory(testSetId));
         KeployYaml.WriteAllTextAtomic(MocksPath(testSetId), KeployYaml.FormatMocks(mocks));
     }
 
     /// <summary>Writes <c>&lt;testRunDirectory&gt;/&lt;testSetId&gt;-report.yaml</c> atomically (4-space indent, header line). Returns the path.</summary>
     public static string WriteReport(string testRunDirectory, string testSetId, YamlMappingNode report)
     {
-        Directory.CreateDirectory(testRunDirectory);
+        KeployYaml.CreateDirectory(testRunDirectory);
         string path = Path.Combine(testRunDirectory, testSetId + "-report.yaml");
         KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatFile([report], KeployYaml.MockIndent));
         return path;
@@ -366,7 +317,7 @@ public sealed partial class TestSetStore
     /// <summary>Writes <c>&lt;testRunDirectory&gt;/coverage.yaml</c> atomically. Returns the path.</summary>
     public static string WriteCoverage(string testRunDirectory, YamlMappingNode coverage)
     {
-        Directory.CreateDirectory(testRunDirectory);
+        KeployYaml.CreateDirectory(testRunDirectory);
         string path = Path.Combine(testRunDirectory, "coverage.yaml");
         KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatFile([coverage], KeployYaml.MockIndent));
         return path;
@@ -382,7 +333,7 @@ public sealed partial class TestSetStore
 
     private static string CreateNextNumbered(string parent, string prefix, string? placeholderChild)
     {
-        Directory.CreateDirectory(parent);
+        KeployYaml.CreateDirectory(parent);
         long next = 0;
         foreach (string dir in Directory.EnumerateDirectories(parent))
         {
@@ -403,7 +354,7 @@ public sealed partial class TestSetStore
 
             // A non-empty temp folder: rename(2) onto an existing folder then fails (ENOTEMPTY/EEXIST) instead of replacing it.
             string temp = Path.Combine(parent, "." + name + "." + Guid.NewGuid().ToString("N") + ".tmp");
-            Directory.CreateDirectory(Path.Combine(temp, placeholderChild ?? ".keploy-claim"));
+            KeployYaml.CreateDirectory(Path.Combine(temp, placeholderChild ?? ".keploy-claim"));
             try
             {
                 Directory.Move(temp, target);
@@ -428,3 +379,9 @@ public sealed partial class TestSetStore
     [GeneratedRegex(@"^test-set-\d+$")]
     private static partial Regex TestSetNumberRegex();
 }
+
+/// <summary>A test-set as loaded for replay (<see cref="TestSetStore.Load"/>).</summary>
+/// <param name="TestSetId">The folder name under <c>keploy/</c>.</param>
+/// <param name="Tests">The selected test cases, in natural file-name order.</param>
+/// <param name="Mocks">Every mock of <c>mocks.yaml</c>, in file order.</param>
+public sealed record LoadedTestSet(string TestSetId, List<TestCase> Tests, List<Mock> Mocks);

@@ -47,7 +47,7 @@ public class TestSetStoreTests
         string set = store.CreateNextTestSet();
         foreach (int n in new[] { 10, 2, 1 })
         {
-            var tc = new TestCase { Kind = "Http", Name = "test-" + n };
+            var tc = new TestCase { Kind = "Generic", Name = "test-" + n }; // not Http: no req/resp needed
             tc.Spec.Add("created", KeployYaml.Int(1760612158));
             tc.Curl = "curl --request GET \\\n  --url http://localhost/x";
             string path = store.WriteTestCase(set, tc);
@@ -59,7 +59,7 @@ public class TestSetStoreTests
         Assert.Equal(["test-1", "test-2", "test-10"], read.Select(t => t.Name));
         Assert.Equal("curl --request GET \\\n  --url http://localhost/x", read[0].Curl);
         Assert.Equal(
-            KeployYaml.HeaderLine + "\nversion: api.keploy.io/v1beta1\nkind: Http\nname: test-1\nspec:\n  created: 1760612158\ncurl: |-\n  curl --request GET \\\n    --url http://localhost/x\n",
+            KeployYaml.HeaderLine + "\nversion: api.keploy.io/v1beta1\nkind: Generic\nname: test-1\nspec:\n  created: 1760612158\ncurl: |-\n  curl --request GET \\\n    --url http://localhost/x\n",
             File.ReadAllText(read[0].FilePath!));
         Assert.Equal("test-11", store.NextTestName(set));
         Assert.Equal("test-12", store.NextTestName(set));
@@ -77,7 +77,7 @@ public class TestSetStoreTests
             {
                 for (int i = 0; i < perThread; i++)
                 {
-                    var mock = new Mock { Kind = "Http" };
+                    var mock = new Mock { Kind = "Generic" };
                     mock.Spec.Add("metadata", new YamlMappingNode { { "connID", KeployYaml.Str(t.ToString()) } });
                     mock.Spec.Add("body", KeployYaml.Str($"line one {t}/{i}\nline two\n"));
                     writer.Record(mock);
@@ -91,13 +91,14 @@ public class TestSetStoreTests
         Assert.Equal(threads * perThread, mocks.Select(m => m.Name).Distinct().Count());
         Assert.All(mocks, m => Assert.StartsWith("line one ", YamlNodes.GetString(m.Spec, "body")));
         string text = File.ReadAllText(store.MocksPath(set));
-        Assert.StartsWith(KeployYaml.HeaderLine + "\nversion: api.keploy.io/v1beta1\nkind: Http\nname: mock-0\nspec:\n    metadata:\n        connID: \"", text);
+        Assert.StartsWith(KeployYaml.HeaderLine + "\nversion: api.keploy.io/v1beta1\nkind: Generic\nname: mock-0\nspec:\n    metadata:\n        connID: \"", text);
         Assert.Equal(1, text.Split(KeployYaml.HeaderLine).Length - 1);
 
         // Reopening continues the numbering after the highest mock-N.
         using (MockFileWriter writer = store.OpenMockWriter(set))
         {
-            var mock = new Mock { Kind = "Http" };
+            var mock = new Mock { Kind = "Generic" };
+            mock.Spec.Add("created", KeployYaml.Int(1));
             writer.Record(mock);
             Assert.Equal("mock-" + (threads * perThread), mock.Name);
         }
