@@ -7,6 +7,7 @@ using Keploy.Core.Protocols.Http;
 using Keploy.Core.Proxy;
 using Keploy.Core.Replay.Comparison;
 using Keploy.Core.Replay.Reporting;
+using Keploy.Core.Sanitize;
 using Keploy.Core.Storage;
 
 namespace Keploy.Core.Replay;
@@ -110,6 +111,24 @@ public sealed class ReplayRunner
         }
 
         List<Mock> mocks = store.ReadMocks(testSetId).ToList();
+
+        // Secrets: placeholders get their values from secret.yaml or KEPLOY_SECRET_* before anything is matched or sent.
+        ReplaySecrets secrets = ReplaySecrets.Load(store, testSetId);
+        IReadOnlyList<string> missingSecrets = secrets.Missing(tests, mocks);
+        if (missingSecrets.Count > 0)
+        {
+            result.Status = TestSetStatus.InternalError;
+            result.Error = secrets.MissingMessage(testSetId, missingSecrets);
+            DateTimeOffset now = DateTimeOffset.Now;
+            foreach (TestCase test in tests)
+            {
+                result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + result.Error });
+            }
+
+            return result;
+        }
+
+        secrets.RenderMocks(mocks);
         List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
             .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
             .ToList();
@@ -184,7 +203,7 @@ public sealed class ReplayRunner
                 observer?.TestStarted(testSetId, test);
                 TestCaseResult testResult = view is null
                     ? Unsupported(testSetId, test)
-                    : await ReplayOneAsync(testSetId, test, view, pool, app, cancellationToken).ConfigureAwait(false);
+                    : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, cancellationToken).ConfigureAwait(false);
                 result.Tests.Add(testResult);
                 observer?.TestCompleted(testResult);
             }
@@ -247,14 +266,18 @@ public sealed class ReplayRunner
         };
     }
 
-    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, CancellationToken cancellationToken)
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, ReplaySecrets secrets, CancellationToken cancellationToken)
     {
         TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
         pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
         string? sendError = null;
         try
         {
-            result.Actual = await HttpExchange.SendAsync(view.Request, Target(view.Request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+            HttpRequestRecord request = secrets.Render(view.Request);
+            HttpResponseRecord actual = await HttpExchange.SendAsync(request, Target(request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+
+            // Compared and reported masked: a secret the app returns never reaches a report or a diff.
+            result.Actual = secrets.Masker.Response(actual);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -271,7 +294,7 @@ public sealed class ReplayRunner
         {
             if (e.Miss is not null)
             {
-                result.Misses.Add(e.Miss);
+                result.Misses.Add(e.Miss with { Summary = secrets.Masker.MaskText(e.Miss.Summary), Diff = e.Miss.Diff is null ? null : secrets.Masker.MaskText(e.Miss.Diff) });
             }
             else if (e.Mock is not null)
             {
@@ -288,8 +311,9 @@ public sealed class ReplayRunner
 
         if (result.Actual is not null)
         {
-            NoiseRules noise = NoiseRules.Create(view.Noise, _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
-            ComparisonResult comparison = HttpResponseComparer.Compare(view.Response, result.Actual, noise, new CompareOptions
+            // A placeholder in the expected response (a token the app issues anew each run) is noise: present, any value.
+            NoiseRules noise = NoiseRules.Create(ReplaySecrets.Noise(view.Response, view.Noise), _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
+            ComparisonResult comparison = HttpResponseComparer.Compare(secrets.Masker.Response(view.Response), result.Actual, noise, new CompareOptions
             {
                 IgnoreOrdering = _options.IgnoreOrdering,
                 CompareAll = _options.CompareAll,
