@@ -32,7 +32,11 @@ public sealed class ReplaySecrets
         _file = file;
         _environment = environment;
         _secretPath = secretPath;
-        Masker = new Sanitizer(new SecretStore());
+        Masker = new Sanitizer(new SecretStore()) { KeyPrefix = "Replay" };
+        foreach (KeyValuePair<string, string> pair in file?.Entries ?? [])
+        {
+            Masker.Store.KeyFor(pair.Key, pair.Value);
+        }
     }
 
     /// <summary>Masks live traffic for reports; knows every value resolved so far.</summary>

@@ -27,6 +27,12 @@ public sealed class Sanitizer
     /// <summary>Where the replaced values go.</summary>
     public SecretStore Store { get; }
 
+    /// <summary>
+    /// Put before every new key (default none). Replay's masker uses <c>Replay</c>, so a value the app produced at replay is shown as
+    /// <c>{{string .secret.ReplayToken }}</c>, never under the key of a different recorded value.
+    /// </summary>
+    public string KeyPrefix { get; init; } = "";
+
     /// <summary>A copy of <paramref name="request"/> with its secrets replaced (the same object when it has none).</summary>
     /// <exception cref="IOException">secret.yaml could not be written.</exception>
     public HttpRequestRecord Request(HttpRequestRecord request)
@@ -192,7 +198,7 @@ public sealed class Sanitizer
 
         if (SecretDetector.IsSecretName(name) || SecretDetector.FindShape(value) is not null)
         {
-            return SecretTemplate.Placeholder(Store.KeyFor(SecretTemplate.KeyFromField(name), value));
+            return SecretTemplate.Placeholder(Store.KeyFor(KeyPrefix + SecretTemplate.KeyFromField(name), value));
         }
 
         return null;
@@ -236,7 +242,7 @@ public sealed class Sanitizer
 
             if (SecretDetector.IsSecretName(name) || SecretDetector.FindShape(Unescape(raw)) is not null)
             {
-                parts[i] = part[..(eq + 1)] + SecretTemplate.Placeholder(Store.KeyFor(SecretTemplate.KeyFromField(name), raw));
+                parts[i] = part[..(eq + 1)] + SecretTemplate.Placeholder(Store.KeyFor(KeyPrefix + SecretTemplate.KeyFromField(name), raw));
                 changed = true;
             }
         }
@@ -295,7 +301,7 @@ public sealed class Sanitizer
         }
         else
         {
-            string replaced = ReplaceShapes(text, Store);
+            string replaced = ReplaceShapes(text);
             result = ReferenceEquals(replaced, text) ? null : replaced;
         }
 
@@ -373,7 +379,7 @@ public sealed class Sanitizer
         foreach ((int start, int length, string name, string raw) in found)
         {
             sb.Append(Encoding.UTF8.GetString(bytes, at, start - at));
-            sb.Append('"').Append(SecretTemplate.Placeholder(Store.KeyFor(SecretTemplate.KeyFromField(name.Length == 0 ? "Secret" : name), raw))).Append('"');
+            sb.Append('"').Append(SecretTemplate.Placeholder(Store.KeyFor(KeyPrefix + SecretTemplate.KeyFromField(name.Length == 0 ? "Secret" : name), raw))).Append('"');
             at = start + length;
         }
 
@@ -381,9 +387,7 @@ public sealed class Sanitizer
         return sb.ToString();
     }
 
-    private string ReplaceShapes(string text) => ReplaceShapes(text, Store);
-
-    private static string ReplaceShapes(string text, SecretStore store)
+    private string ReplaceShapes(string text)
     {
         List<(int Index, int Length, string Rule)> shapes = SecretDetector.FindShapes(text).ToList();
         if (shapes.Count == 0)
@@ -396,7 +400,7 @@ public sealed class Sanitizer
         foreach ((int index, int length, string rule) in shapes)
         {
             string value = text.Substring(index, length);
-            sb.Append(text, at, index - at).Append(SecretTemplate.Placeholder(store.KeyFor(rule, value)));
+            sb.Append(text, at, index - at).Append(SecretTemplate.Placeholder(Store.KeyFor(KeyPrefix + rule, value)));
             at = index + length;
         }
 

@@ -231,7 +231,7 @@ public sealed class SanitizerTests : IDisposable
         Assert.Equal(recorded.Url, fromEnv.Render(view.Request).Url);
 
         // Live values are masked for reports: known ones by their key, new ones by shape.
-        Assert.Equal("sent {{string .secret.XApiKey }} and {{string .secret.Jwt }}", fromEnv.Masker.MaskText("sent down-key and " + Jwt));
+        Assert.Equal("sent {{string .secret.XApiKey }} and {{string .secret.ReplayJwt }}", fromEnv.Masker.MaskText("sent down-key and " + Jwt));
     }
 
     [Fact]
