@@ -271,12 +271,13 @@ public sealed class ReplayRunner
         TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
         pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
         string? sendError = null;
+        HttpResponseRecord? actual = null;
         try
         {
             HttpRequestRecord request = secrets.Render(view.Request);
-            HttpResponseRecord actual = await HttpExchange.SendAsync(request, Target(request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+            actual = await HttpExchange.SendAsync(request, Target(request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
 
-            // Compared and reported masked: a secret the app returns never reaches a report or a diff.
+            // Reported masked: a secret the app returns never reaches a report, a diff or a .received.yaml.
             result.Actual = secrets.Masker.Response(actual);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -309,15 +310,16 @@ public sealed class ReplayRunner
             messages.Add(sendError);
         }
 
-        if (result.Actual is not null)
+        if (actual is not null)
         {
             // A placeholder in the expected response (a token the app issues anew each run) is noise: present, any value.
+            // Compared on the live response (noise regexes see real values), then the comparison is masked for the report.
             NoiseRules noise = NoiseRules.Create(ReplaySecrets.Noise(view.Response, view.Noise), _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
-            ComparisonResult comparison = HttpResponseComparer.Compare(secrets.Masker.Response(view.Response), result.Actual, noise, new CompareOptions
+            ComparisonResult comparison = secrets.Masker.Mask(HttpResponseComparer.Compare(view.Response, actual, noise, new CompareOptions
             {
                 IgnoreOrdering = _options.IgnoreOrdering,
                 CompareAll = _options.CompareAll,
-            });
+            }));
             result.Comparison = comparison;
             if (!comparison.Passed)
             {

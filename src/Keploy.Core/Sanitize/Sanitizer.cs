@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
+using Keploy.Core.Replay.Comparison;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -168,6 +169,40 @@ public sealed class Sanitizer
 
         return ReplaceShapes(text);
     }
+
+    /// <summary>
+    /// A copy of a comparison with every value masked for reports: header values as <see cref="HeaderValue"/> does, bodies as
+    /// <see cref="Response"/> does, differences at a secret-named path (<c>$.password</c>, <c>header.Set-Cookie</c>) replaced whole,
+    /// everything else through <see cref="MaskText"/>. Verdicts are kept.
+    /// </summary>
+    public ComparisonResult Mask(ComparisonResult comparison)
+    {
+        ComparisonResult masked = new() { StatusCode = comparison.StatusCode };
+        foreach (HeaderResult h in comparison.HeadersResult)
+        {
+            masked.HeadersResult.Add(h with { Expected = MaskHeader(h.Expected), Actual = MaskHeader(h.Actual) });
+        }
+
+        foreach (BodyResult b in comparison.BodyResult)
+        {
+            masked.BodyResult.Add(b with { Expected = MaskBody(b.Expected), Actual = MaskBody(b.Actual) });
+        }
+
+        foreach (ResponseDifference d in comparison.Differences)
+        {
+            string field = d.Path.Split('.', '[', ']', '$').LastOrDefault(p => p.Length > 0) ?? "";
+            masked.Differences.Add(d with { Expected = MaskField(field, d.Expected), Actual = MaskField(field, d.Actual) });
+        }
+
+        masked.ReorderedArrays.AddRange(comparison.ReorderedArrays);
+        return masked;
+    }
+
+    private HeaderValues MaskHeader(HeaderValues values) => values with { Value = values.Value.Select(v => MaskText(HeaderValue(values.Key, v))).ToList() };
+
+    private string MaskBody(string body) => body.Length == 0 ? body : MaskText(Body(HttpBody.FromText(body), null)?.Text ?? body);
+
+    private string? MaskField(string field, string? value) => value is null ? null : MaskText(Value(field, value) ?? value);
 
     /// <summary>The value to write for a header (a placeholder when secret), or <paramref name="value"/> itself.</summary>
     public string HeaderValue(string name, string value) => Value(name, value) ?? value;

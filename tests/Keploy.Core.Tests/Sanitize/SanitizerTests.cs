@@ -235,6 +235,25 @@ public sealed class SanitizerTests : IDisposable
     }
 
     [Fact]
+    public void MaskedComparisonKeepsTheVerdictAndLosesTheLiveValues()
+    {
+        HttpResponseRecord expected = new() { Header = new(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json" }, Body = HttpBody.FromText("{\"user\":\"alice\",\"password\":\"old-pw\"}") };
+        HttpResponseRecord actual = new() { Header = new(StringComparer.OrdinalIgnoreCase) { ["Content-Type"] = "application/json", ["Set-Cookie"] = "sid=live-cookie" }, Body = HttpBody.FromText("{\"user\":\"bob\",\"password\":\"live-pw\"}") };
+        Keploy.Core.Replay.Comparison.ComparisonResult raw = Keploy.Core.Replay.Comparison.HttpResponseComparer.Compare(
+            expected, actual, Keploy.Core.Replay.Comparison.NoiseRules.Create(new Dictionary<string, List<string>>(), new(), "test-set-0", false), new Keploy.Core.Replay.Comparison.CompareOptions());
+        Assert.False(raw.Passed);
+        Keploy.Core.Replay.Comparison.ComparisonResult masked = new Sanitizer(new SecretStore()) { KeyPrefix = "Replay" }.Mask(raw);
+        Assert.False(masked.Passed);
+        string all = string.Join("\n", masked.Differences.Select(d => d.ToString()).Concat(masked.BodyResult.Select(b => b.Expected + b.Actual))
+            .Concat(masked.HeadersResult.SelectMany(h => h.Actual.Value.Concat(h.Expected.Value))));
+        Assert.Contains("bob", all);
+        Assert.DoesNotContain("live-pw", all);
+        Assert.DoesNotContain("old-pw", all);
+        Assert.DoesNotContain("live-cookie", all);
+        Assert.Contains("{{string .secret.ReplayPassword", all);
+    }
+
+    [Fact]
     public void DocumentPatchKeepsUnknownFieldsAndRebuildsCurl()
     {
         string file = Path.Combine(_dir, "t.yaml");
