@@ -55,6 +55,9 @@ internal static class CommandLineOptions
 
     public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };
 
+    /// <summary><c>record --no-sanitize</c>: write secrets as recorded instead of placeholders plus secret.yaml.</summary>
+    public static readonly Option<bool> NoSanitize = new("--no-sanitize", "--noSanitize") { Description = "Record secrets (auth headers, cookies, tokens, passwords) in plain text instead of {{string .secret.<key> }} placeholders with their values in secret.yaml." };
+
     public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
 
     /// <summary>

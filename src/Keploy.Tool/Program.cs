@@ -44,6 +44,7 @@ internal static class Program
         Command record = new("record", "Run the app under capture: incoming HTTP calls become test cases, outgoing calls become mocks, under keploy/test-set-N.");
         AddShared(record);
         record.Options.Add(CommandLineOptions.RecordTimer);
+        record.Options.Add(CommandLineOptions.NoSanitize);
         record.SetAction((parse, ct) => RecordCommand.RunAsync(parse, ct));
         root.Subcommands.Add(record);
 
@@ -61,6 +62,12 @@ internal static class Program
 
         test.SetAction((parse, ct) => TestCommand.RunAsync(parse, ct));
         root.Subcommands.Add(test);
+
+        Command sanitize = new("sanitize", "Replace the secrets of recorded test-sets by {{string .secret.<key> }} placeholders, their values going to each set's secret.yaml.");
+        sanitize.Options.Add(CommandLineOptions.Path);
+        sanitize.Options.Add(CommandLineOptions.TestSets);
+        sanitize.SetAction(parse => SanitizeCommand.Run(parse));
+        root.Subcommands.Add(sanitize);
 
         Command config = new("config", "Work with keploy.yml.");
         config.Options.Add(CommandLineOptions.Generate);

@@ -32,6 +32,7 @@ internal static class RecordCommand
             ProxyPort = settings.ProxyPort,
             PassThroughPorts = settings.PassThroughPorts,
             RecordTimer = settings.RecordTimer,
+            Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
         };
 
         using ShutdownSignals stop = new(cancellationToken);

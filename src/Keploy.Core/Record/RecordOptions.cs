@@ -24,6 +24,13 @@ public sealed class RecordOptions
     /// <summary>Stop recording after this long (<c>--record-timer</c>); null records until the app exits or Ctrl+C.</summary>
     public TimeSpan? RecordTimer { get; set; }
 
+    /// <summary>
+    /// Replace secrets (auth headers, cookies, API keys, tokens, passwords; see <see cref="Sanitize.SecretDetector"/>) in test cases and
+    /// mocks by <c>{{string .secret.Key }}</c> placeholders, their values going to the test-set's <c>secret.yaml</c> (default true;
+    /// <c>--no-sanitize</c> turns it off).
+    /// </summary>
+    public bool Sanitize { get; set; } = true;
+
     /// <summary>How long the app gets to exit after SIGTERM before its cgroup is killed.</summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -6,6 +6,7 @@ using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
 using Keploy.Core.Proxy;
 using Keploy.Core.Replay.Comparison;
+using Keploy.Core.Sanitize;
 using Keploy.Core.Storage;
 
 namespace Keploy.Core.Record;
@@ -57,10 +58,13 @@ public sealed class RecordSession
         string testSetId = store.CreateNextTestSet();
         _log($"recording into {Path.Combine(store.KeployDirectory, testSetId)}");
 
+        // The one place secrets are taken out of what is recorded: test cases below in QueueTestCase, mocks in CountingRecorder,
+        // both before anything is queued to the writers (values go to secret.yaml first; see SecretStore).
+        Sanitizer? sanitizer = _options.Sanitize ? new Sanitizer(SecretStore.Open(SecretStore.PathFor(store, testSetId))) : null;
         using MockFileWriter mockWriter = store.OpenMockWriter(testSetId);
         mockWriter.Log = _log;
         await using TestCaseWriter testCaseWriter = new(store, testSetId, mockWriter, (tc, req, resp) => TestCaseRecorded?.Invoke(tc, req, resp), _log);
-        CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter));
+        CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter), sanitizer);
 
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions
         {
@@ -86,7 +90,7 @@ public sealed class RecordSession
                     moved.Address,
                     moved.OriginalPort,
                     moved.NewPort,
-                    (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, moved.OriginalPort, req, resp), _log, ct),
+                    (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp), _log, ct),
                     _log);
                 if (!forwarders.TryAdd((moved.Family, moved.Address, moved.OriginalPort), forwarder))
                 {
@@ -167,8 +171,23 @@ public sealed class RecordSession
         }
     }
 
-    private ValueTask QueueTestCase(TestCaseWriter writer, int appPort, HttpRequestRecord request, HttpResponseRecord response)
+    private ValueTask QueueTestCase(TestCaseWriter writer, Sanitizer? sanitizer, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
+        if (sanitizer is not null)
+        {
+            try
+            {
+                request = sanitizer.Request(request);
+                response = sanitizer.Response(response);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Never written in plain text: without its secret.yaml entry the test case is dropped.
+                _log($"record: {request.Method} {HttpUrl.Path(request.Url)} not recorded: cannot write {sanitizer.Store.Path}: {ex.Message}");
+                return ValueTask.CompletedTask;
+            }
+        }
+
         // Named in completion order here; built, formatted and written by the writer's background task.
         int n = Interlocked.Increment(ref _testCounter);
         return writer.EnqueueAsync("test-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), appPort, request, response);
@@ -178,31 +197,41 @@ public sealed class RecordSession
     {
         private readonly IMockRecorder _inner;
         private readonly Action _count;
+        private readonly Sanitizer? _sanitizer;
 
-        public CountingRecorder(IMockRecorder inner, Action count)
+        public CountingRecorder(IMockRecorder inner, Action count, Sanitizer? sanitizer)
         {
             _inner = inner;
             _count = count;
+            _sanitizer = sanitizer;
         }
 
         public void Record(Mock mock)
         {
-            _inner.Record(mock);
+            _inner.Record(Sanitize(mock));
             _count();
         }
 
         public void Record(Func<Mock> build)
         {
+            Func<Mock> sanitized = _sanitizer is null ? build : () => Sanitize(build());
             if (_inner is IDeferredMockRecorder deferred)
             {
-                deferred.Record(build);
+                // Built (and sanitized) on the writer's task; a failure there skips the mock and is logged, never written in plain text.
+                deferred.Record(sanitized);
             }
             else
             {
-                _inner.Record(build());
+                _inner.Record(sanitized());
             }
 
             _count();
+        }
+
+        private Mock Sanitize(Mock mock)
+        {
+            _sanitizer?.Document(mock);
+            return mock;
         }
     }
 }

@@ -7,6 +7,7 @@ using Keploy.Core.Protocols.Http;
 using Keploy.Core.Proxy;
 using Keploy.Core.Replay.Comparison;
 using Keploy.Core.Replay.Reporting;
+using Keploy.Core.Sanitize;
 using Keploy.Core.Storage;
 
 namespace Keploy.Core.Replay;
@@ -111,6 +112,24 @@ public sealed class ReplayRunner
         }
 
         List<Mock> mocks = loaded.Mocks;
+
+        // Secrets: placeholders get their values from secret.yaml or KEPLOY_SECRET_* before anything is matched or sent.
+        ReplaySecrets secrets = ReplaySecrets.Load(store, testSetId);
+        IReadOnlyList<string> missingSecrets = secrets.Missing(tests, mocks);
+        if (missingSecrets.Count > 0)
+        {
+            result.Status = TestSetStatus.InternalError;
+            result.Error = secrets.MissingMessage(testSetId, missingSecrets);
+            DateTimeOffset now = DateTimeOffset.Now;
+            foreach (TestCase test in tests)
+            {
+                result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + result.Error });
+            }
+
+            return result;
+        }
+
+        secrets.RenderMocks(mocks);
         List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
             .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
             .ToList();
@@ -185,7 +204,7 @@ public sealed class ReplayRunner
                 observer?.TestStarted(testSetId, test);
                 TestCaseResult testResult = view is null
                     ? Unsupported(testSetId, test)
-                    : await ReplayOneAsync(testSetId, test, view, pool, app, cancellationToken).ConfigureAwait(false);
+                    : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, cancellationToken).ConfigureAwait(false);
                 result.Tests.Add(testResult);
                 observer?.TestCompleted(testResult);
             }
@@ -248,14 +267,19 @@ public sealed class ReplayRunner
         };
     }
 
-    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, CancellationToken cancellationToken)
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, ReplaySecrets secrets, CancellationToken cancellationToken)
     {
         TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
         pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
         string? sendError = null;
+        HttpResponseRecord? actual = null;
         try
         {
-            result.Actual = await HttpExchange.SendAsync(view.Request, Target(view.Request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+            HttpRequestRecord request = secrets.Render(view.Request);
+            actual = await HttpExchange.SendAsync(request, Target(request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+
+            // Reported masked: a secret the app returns never reaches a report, a diff or a .received.yaml.
+            result.Actual = secrets.Masker.Response(actual);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -272,7 +296,7 @@ public sealed class ReplayRunner
         {
             if (e.Miss is not null)
             {
-                result.Misses.Add(e.Miss);
+                result.Misses.Add(e.Miss with { Summary = secrets.Masker.MaskText(e.Miss.Summary), Diff = e.Miss.Diff is null ? null : secrets.Masker.MaskText(e.Miss.Diff) });
             }
             else if (e.Mock is not null)
             {
@@ -287,14 +311,16 @@ public sealed class ReplayRunner
             messages.Add(sendError);
         }
 
-        if (result.Actual is not null)
+        if (actual is not null)
         {
-            NoiseRules noise = NoiseRules.Create(view.Noise, _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
-            ComparisonResult comparison = HttpResponseComparer.Compare(view.Response, result.Actual, noise, new CompareOptions
+            // A placeholder in the expected response (a token the app issues anew each run) is noise: present, any value.
+            // Compared on the live response (noise regexes see real values), then the comparison is masked for the report.
+            NoiseRules noise = NoiseRules.Create(ReplaySecrets.Noise(view.Response, view.Noise), _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
+            ComparisonResult comparison = secrets.Masker.Mask(HttpResponseComparer.Compare(view.Response, actual, noise, new CompareOptions
             {
                 IgnoreOrdering = _options.IgnoreOrdering,
                 CompareAll = _options.CompareAll,
-            });
+            }));
             result.Comparison = comparison;
             if (!comparison.Passed)
             {
