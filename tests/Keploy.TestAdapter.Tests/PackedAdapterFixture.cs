@@ -16,6 +16,34 @@ public sealed class PackedAdapterFixture
 
         Package = Directory.GetFiles(Feed, "Keploy.TestAdapter.*.nupkg").Single();
         Version = Path.GetFileNameWithoutExtension(Package)["Keploy.TestAdapter.".Length..];
+        _toolPath = new Lazy<string>(InstallTool, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    private readonly Lazy<string> _toolPath;
+
+    /// <summary>
+    /// A folder holding the <c>dotnet-keploy</c> command, installed from the freshly packed <c>keploy</c> tool package (packed into the same
+    /// feed on first use) with <c>dotnet tool install --tool-path</c>; with it first on PATH, <c>dotnet keploy</c> is what a user runs.
+    /// </summary>
+    public string ToolPath => _toolPath.Value;
+
+    private string InstallTool()
+    {
+        string project = Path.Combine(AdapterTestPaths.RepoRoot, "src", "Keploy.Tool", "Keploy.Tool.csproj");
+        (int exit, string output) = DotnetCli.Run(AdapterTestPaths.RepoRoot, null, "pack", project, "-c", "Release", "-o", Feed);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("dotnet pack of the tool failed:\n" + output);
+        }
+
+        string tools = Path.Combine(Feed, "tools");
+        (exit, output) = DotnetCli.Run(Feed, Environment, "tool", "install", "keploy", "--tool-path", tools, "--add-source", Feed, "--version", Version);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("dotnet tool install keploy failed:\n" + output);
+        }
+
+        return tools;
     }
 
     public string Feed { get; }

@@ -31,7 +31,8 @@ public sealed class ReplayOptions
     /// <summary>Timeout of one replayed request (<c>--api-timeout</c>, 5 s).</summary>
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Port of the mock proxy the app's connections are redirected to (<c>--proxy-port</c>, 16789).</summary>
+    /// <summary>Port of the mock proxy the app's connections are redirected to (<c>--proxy-port</c>, 16789); 0 = a free port chosen when the
+    /// proxy binds (the eBPF redirect is written with the bound port).</summary>
     public int ProxyPort { get; set; } = 16789;
 
     /// <summary>Destination ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>

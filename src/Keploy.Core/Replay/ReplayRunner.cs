@@ -151,18 +151,22 @@ public sealed class ReplayRunner
         {
             if (_options.UseEbpf)
             {
-                capture = EbpfCapture.Start(new CaptureOptions
-                {
-                    Mode = CaptureMode.Test,
-                    ProxyPort = _options.ProxyPort,
-                    PassThroughPorts = _options.PassThroughPorts,
-                });
+                // The proxy binds first so that ProxyPort 0 (a free port) works: the redirect is then written with the bound port.
+                // No app runs before the capture exists, so the late resolver never sees a connection without it.
+                LateResolver resolver = new();
                 proxy = new ProxyServer(
                     new ProxyServerOptions { Mode = ProxyMode.Test, Port = _options.ProxyPort, Mocks = pool },
                     _integrations,
-                    new EbpfDestinationResolver(capture),
+                    resolver,
                     line => observer?.Message(line));
                 proxy.Start();
+                capture = EbpfCapture.Start(new CaptureOptions
+                {
+                    Mode = CaptureMode.Test,
+                    ProxyPort = proxy.Port,
+                    PassThroughPorts = _options.PassThroughPorts,
+                });
+                resolver.Inner = new EbpfDestinationResolver(capture);
             }
 
             if (_options.AppCommand is not null)
@@ -227,7 +231,9 @@ public sealed class ReplayRunner
         catch (SocketException ex)
         {
             result.Status = TestSetStatus.InternalError;
-            result.Error = $"cannot listen on the mock proxy port {_options.ProxyPort}: {ex.Message}";
+            result.Error = _options.ProxyPort == 0
+                ? $"cannot listen on a free mock proxy port: {ex.Message}"
+                : $"cannot listen on the mock proxy port {_options.ProxyPort}: {ex.Message}";
         }
         finally
         {
@@ -416,6 +422,23 @@ public sealed class ReplayRunner
         }
 
         return $"the app did not accept connections on {probe.Host}:{probe.Port} within {_options.Delay.TotalSeconds:0} s (--delay)";
+    }
+
+    /// <summary>Resolves through the eBPF capture once it exists (the proxy is bound before the capture starts).</summary>
+    private sealed class LateResolver : IDestinationResolver
+    {
+        public volatile IDestinationResolver? Inner;
+
+        public bool TryResolve(IPEndPoint clientEndPoint, out IPEndPoint destination)
+        {
+            if (Inner is { } inner)
+            {
+                return inner.TryResolve(clientEndPoint, out destination);
+            }
+
+            destination = clientEndPoint;
+            return false;
+        }
     }
 
     /// <summary>Keeps the last lines the app printed, for error messages.</summary>

@@ -21,7 +21,8 @@ internal sealed class KeploySettings
     /// applied to <see cref="AppCommand"/>, which is taken as written.</summary>
     public string? AppArguments { get; set; }
 
-    /// <summary>Upper bound on waiting for the app to get ready.</summary>
+    /// <summary>Upper bound on waiting for the app to get ready; null = keploy.yml's <c>test.delay</c>, else
+    /// <see cref="ReplayRunnerReplayer.DefaultDelay"/>.</summary>
     public TimeSpan? Delay { get; set; }
 
     /// <summary>URL polled until 2xx before the first request.</summary>
@@ -30,7 +31,7 @@ internal sealed class KeploySettings
     /// <summary>Folder holding <c>keploy/</c>; default the test assembly's folder.</summary>
     public string? KeployPath { get; set; }
 
-    /// <summary>Mock proxy port.</summary>
+    /// <summary>Mock proxy port; null = keploy.yml's <c>proxyPort</c>, else a free port.</summary>
     public int? ProxyPort { get; set; }
 
     /// <summary>Port the recorded requests are sent to instead of the recorded one (Keploy's <c>--port</c>); null keeps the recorded port.</summary>
@@ -90,7 +91,17 @@ internal sealed class KeploySettings
     /// referenced (its dll is in the test output, so coverlet's instrumented copy runs), else <c>dotnet run --project &lt;AppProject&gt;</c>.
     /// Null when neither is set (the app is assumed to be running already).
     /// </summary>
-    public string? ResolveAppCommand(string testDirectory)
+    public string? ResolveAppCommand(string testDirectory) => ResolveAppCommand(testDirectory, null);
+
+    /// <summary>
+    /// As <see cref="ResolveAppCommand(string)"/>; when <paramref name="listenUrl"/> is given (<c>http://&lt;recorded host&gt;:&lt;port&gt;</c>)
+    /// and the app is an ASP.NET Core app resolved from <see cref="AppProject"/>, <c>--urls &lt;listenUrl&gt;</c> is appended so the app
+    /// listens where the requests were recorded (a command-line <c>--urls</c> wins over launchSettings.json and ASPNETCORE_URLS). Nothing is
+    /// appended to <see cref="AppCommand"/> (taken as written) or when <see cref="AppArguments"/> already carries <c>--urls</c>.
+    /// </summary>
+    /// <param name="testDirectory">Folder searched for <c>&lt;App&gt;.dll</c> (the test output).</param>
+    /// <param name="listenUrl">Where the app should listen, or null to leave its address alone.</param>
+    public string? ResolveAppCommand(string testDirectory, string? listenUrl)
     {
         if (!string.IsNullOrWhiteSpace(AppCommand))
         {
@@ -104,13 +115,57 @@ internal sealed class KeploySettings
 
         string name = Path.GetFileNameWithoutExtension(AppProject.TrimEnd('/', '\\'));
         string dll = Path.Combine(testDirectory, name + ".dll");
+        bool referenced = File.Exists(dll);
         string arguments = string.IsNullOrWhiteSpace(AppArguments) ? "" : " " + AppArguments.Trim();
-        if (File.Exists(dll))
+        if (listenUrl is not null && !GivesUrls(AppArguments) &&
+            (referenced ? IsAspNetCoreDll(Path.Combine(testDirectory, name + ".runtimeconfig.json")) : IsAspNetCoreProject(AppProject)))
+        {
+            arguments += " --urls " + listenUrl;
+        }
+
+        if (referenced)
         {
             return $"dotnet \"{dll}\"{arguments}";
         }
 
         return $"dotnet run --project \"{AppProject}\"" + (arguments.Length == 0 ? "" : " --" + arguments);
+    }
+
+    /// <summary>True when <paramref name="arguments"/> set the app's address themselves (<c>--urls</c>, <c>--urls=</c>).</summary>
+    internal static bool GivesUrls(string? arguments) =>
+        arguments is not null && arguments.Contains("--urls", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>An ASP.NET Core app's runtimeconfig.json names the <c>Microsoft.AspNetCore.App</c> shared framework.</summary>
+    private static bool IsAspNetCoreDll(string runtimeConfig)
+    {
+        try
+        {
+            return File.Exists(runtimeConfig) && File.ReadAllText(runtimeConfig).Contains("Microsoft.AspNetCore.App", StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>An ASP.NET Core project uses the Web SDK (<c>Microsoft.NET.Sdk.Web</c>) or references the ASP.NET Core framework.</summary>
+    private static bool IsAspNetCoreProject(string project)
+    {
+        try
+        {
+            if (!File.Exists(project))
+            {
+                return false;
+            }
+
+            string text = File.ReadAllText(project);
+            return text.Contains("Microsoft.NET.Sdk.Web", StringComparison.OrdinalIgnoreCase) ||
+                   text.Contains("Microsoft.AspNetCore.App", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private void Set(string name, string? value, string where)
