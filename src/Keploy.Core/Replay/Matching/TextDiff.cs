@@ -11,6 +11,9 @@ public static class TextDiff
     /// <summary>Characters shown on each side of the first difference.</summary>
     public const int ExcerptRadius = 30;
 
+    /// <summary>Below this similarity two lines are not shown as one changed line but as one missing and one extra.</summary>
+    public const double MinPairSimilarity = 0.3;
+
     /// <summary>Similarity in [0, 1]: (shared prefix + shared suffix) / longer length; 1 for equal strings.</summary>
     public static double Similarity(string a, string b)
     {
@@ -59,21 +62,30 @@ public static class TextDiff
     {
         List<string> parts = new();
         HashSet<int> used = new();
+        List<string> unmatched = new();
+
+        // Equal lines pair first (wherever they are), then the rest with their most similar unpaired recorded line.
         foreach (string line in live)
         {
             int equal = Enumerable.Range(0, recorded.Count).FirstOrDefault(i => !used.Contains(i) && recorded[i] == line, -1);
             if (equal >= 0)
             {
                 used.Add(equal);
-                continue;
             }
+            else
+            {
+                unmatched.Add(line);
+            }
+        }
 
+        foreach (string line in unmatched)
+        {
             int best = -1;
-            double bestScore = -1;
+            double bestScore = MinPairSimilarity;
             for (int i = 0; i < recorded.Count; i++)
             {
                 double score = used.Contains(i) ? -1 : Similarity(line, recorded[i]);
-                if (score > bestScore)
+                if (score >= bestScore)
                 {
                     (best, bestScore) = (i, score);
                 }
