@@ -51,6 +51,11 @@ internal static class CommandLineOptions
 
     public static readonly Option<bool?> IgnoreOrdering = new("--ignore-ordering", "--ignoreOrdering") { Description = "Ignore array order in JSON bodies (default true)." };
 
+    public static readonly Option<bool?> StrictMocks = new("--strict-mocks", "--strictMocks")
+    {
+        Description = "Serve only exact mock matches: a call that differs from its mock only in generated values (uuids, times, noise) fails its test.",
+    };
+
     public static readonly Option<bool?> CompareAll = new("--compare-all", "--compareAll") { Description = "Compare non-JSON bodies too." };
 
     public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };

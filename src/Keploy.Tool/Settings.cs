@@ -43,6 +43,8 @@ internal sealed class Settings
 
     public bool CompareAll { get; init; }
 
+    public bool StrictMocks { get; init; }
+
     public bool DisableAutoHeaderNoise { get; init; }
 
     public GlobalNoiseConfig GlobalNoise { get; init; } = new();
@@ -99,6 +101,7 @@ internal sealed class Settings
             Port = parse.GetValue(CommandLineOptions.Port) ?? config.Test.Port,
             IgnoreOrdering = parse.GetValue(CommandLineOptions.IgnoreOrdering) ?? config.Test.IgnoreOrdering,
             CompareAll = parse.GetValue(CommandLineOptions.CompareAll) ?? config.Test.CompareAll,
+            StrictMocks = parse.GetValue(CommandLineOptions.StrictMocks) ?? config.Test.StrictMocks,
             DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
         };
@@ -163,6 +166,7 @@ internal sealed class Settings
         GlobalNoise = GlobalNoise,
         IgnoreOrdering = IgnoreOrdering,
         CompareAll = CompareAll,
+        StrictMocks = StrictMocks,
         DisableAutoHeaderNoise = DisableAutoHeaderNoise,
     };
 

@@ -92,10 +92,19 @@ internal static class TestCommand
                 }
             }
 
+            foreach (string note in result.MockNotes)
+            {
+                _console.Warn($"{name}: {note}");
+            }
+
             _console.Raw("--------------------------------------------------------------------");
             _console.Info($"result {{\"testcase id\": \"{name}\", \"testset id\": \"{result.TestSetId}\", \"passed\": \"{(result.Status == TestStatus.Passed).ToString().ToLowerInvariant()}\", \"time\": \"{result.Duration.TotalMilliseconds:0} ms\", \"progress\": \"{_index}\"}}");
         }
 
         public void Message(string line) => _console.Info(line);
+
+        public void Warning(string line) => _console.Warn(line);
+
+        public void Debug(string line) => _console.DebugLine(line);
     }
 }

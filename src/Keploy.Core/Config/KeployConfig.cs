@@ -240,6 +240,7 @@ public sealed class KeployConfig
         B("KEPLOY_TEST_IGNORE_ORDERING", v => Test.IgnoreOrdering = v);
         B("KEPLOY_TEST_MOCKING", v => Test.Mocking = v);
         B("KEPLOY_TEST_COMPARE_ALL", v => Test.CompareAll = v);
+        B("KEPLOY_TEST_STRICT_MOCKS", v => Test.StrictMocks = v);
         B("KEPLOY_TEST_DISABLE_AUTO_HEADER_NOISE", v => Test.DisableAutoHeaderNoise = v);
         B("KEPLOY_TEST_REMOVE_UNUSED_MOCKS", v => Test.RemoveUnusedMocks = v);
         B("KEPLOY_TEST_MUST_PASS", v => Test.MustPass = v);

@@ -43,6 +43,9 @@ public sealed class TestSection
     /// <summary><c>mocking</c>: serve outgoing calls from mocks (true).</summary>
     public bool Mocking { get; set; } = true;
 
+    /// <summary><c>strictMocks</c> (this tool's key, not Keploy's; read, never written by <c>config --generate</c>): only exact mock matches.</summary>
+    public bool StrictMocks { get; set; }
+
     /// <summary><c>compareAll</c>.</summary>
     public bool CompareAll { get; set; }
 
@@ -100,6 +103,7 @@ public sealed class TestSection
         r.Bool(map, "ignoreOrdering", v => IgnoreOrdering = v);
         r.Bool(map, "mocking", v => Mocking = v);
         r.Bool(map, "compareAll", v => CompareAll = v);
+        r.Bool(map, "strictMocks", v => StrictMocks = v);
         r.Bool(map, "disableAutoHeaderNoise", v => DisableAutoHeaderNoise = v);
         r.Bool(map, "strictMockWindow", v => StrictMockWindow = v);
         r.Bool(map, "removeUnusedMocks", v => RemoveUnusedMocks = v);

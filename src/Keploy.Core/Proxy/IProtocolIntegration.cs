@@ -70,6 +70,8 @@ public interface IMockRecorder
 /// <summary>Everything a protocol needs for one proxied connection.</summary>
 public sealed class ProxyConnection
 {
+    private readonly Action<string>? _warn;
+
     /// <summary>Creates the context; the proxy server does this for every accepted connection.</summary>
     public ProxyConnection(long id, IPEndPoint destination, IDuplexPipe client, Action<string> log)
     {
@@ -90,6 +92,16 @@ public sealed class ProxyConnection
 
     /// <summary>Logs one line about this connection (the proxy prefixes the connection id and destination).</summary>
     public Action<string> Log { get; }
+
+    /// <summary>Debug lines about this connection (<c>--debug</c>); a no-op unless the proxy was given a debug sink.</summary>
+    public Action<string> Debug { get; init; } = _ => { };
+
+    /// <summary>Warning lines about this connection (a driver-upgrade fallback); <see cref="Log"/> unless the proxy was given a warning sink.</summary>
+    public Action<string> Warn
+    {
+        get => _warn ?? Log;
+        init => _warn = value;
+    }
 
     /// <summary>Record mode: opens the real destination. Null in test mode.</summary>
     public Func<CancellationToken, ValueTask<IDuplexPipe>>? ConnectUpstreamAsync { get; init; }

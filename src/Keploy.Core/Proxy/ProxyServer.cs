@@ -41,6 +41,12 @@ public sealed class ProxyServerOptions
 
     /// <summary>Most bytes read while deciding the protocol.</summary>
     public int MaxDetectionBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Debug lines (<c>--debug</c>): protocol chosen per connection, mock matched, fallbacks. Null: none.</summary>
+    public Action<string>? Debug { get; set; }
+
+    /// <summary>Warning lines (a driver-upgrade fallback). Null: they go to the log.</summary>
+    public Action<string>? Warn { get; set; }
 }
 
 /// <summary>
@@ -211,7 +217,10 @@ public sealed class ProxyServer : IAsyncDisposable
                     : null,
                 Recorder = _options.Mode == ProxyMode.Record ? _options.Recorder : null,
                 Mocks = _options.Mode == ProxyMode.Test ? _options.Mocks : null,
+                Debug = _options.Debug is { } debug ? line => debug($"{prefix}: {line}") : _ => { },
+                Warn = _options.Warn is { } warn ? line => warn($"{prefix}: {line}") : line => _log($"{prefix}: {line}"),
             };
+            connection.Debug(integration is null ? "no protocol recognised" : $"protocol {integration.Kind} chosen");
 
             if (integration is null)
             {

@@ -1,4 +1,5 @@
 using Keploy.Core.Models;
+using Keploy.Core.Replay.Matching;
 
 namespace Keploy.Core.Replay;
 
@@ -41,6 +42,18 @@ public sealed class MockPool
         _reusable = all.Where(m => m.Lifetime != MockLifetime.PerTest).ToList();
         _firstWindowStart = firstTestRequestTime ?? DateTimeOffset.MaxValue;
     }
+
+    /// <summary>
+    /// <c>--strict-mocks</c> (keploy.yml <c>test.strictMocks</c>): only exact matches are served; a request that would match a mock
+    /// only with volatile differences (<see cref="MockMatchRule"/>) is a miss.
+    /// </summary>
+    public bool StrictMocks { get; init; }
+
+    /// <summary>Field names declared as noise in keploy.yml (<c>test.globalNoise</c> keys); a differing field so named is volatile.</summary>
+    public IReadOnlySet<string> NoiseNames { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Debug lines (mock matched, fallback); no-op unless the runner was given a sink (<c>--debug</c>).</summary>
+    public Action<string> Debug { get; init; } = _ => { };
 
     /// <summary>The test currently being replayed, or null while the app starts.</summary>
     public string? CurrentTest
@@ -131,7 +144,10 @@ public sealed class MockPool
     /// Marks a matched mock used. Per-test mocks are consumed; returns false when another connection consumed it first, in which
     /// case the caller tries its next candidate. Session and connection mocks always succeed.
     /// </summary>
-    public bool TryConsume(Mock mock)
+    /// <param name="mock">The matched mock.</param>
+    /// <param name="differences">Volatile fields that differed (a "matched with differences" note), or null for an exact match.</param>
+    /// <param name="note">Another note for the test's report (a driver-upgrade fallback), or null.</param>
+    public bool TryConsume(Mock mock, IReadOnlyList<FieldDifference>? differences = null, string? note = null)
     {
         lock (_gate)
         {
@@ -140,8 +156,30 @@ public sealed class MockPool
                 return false;
             }
 
-            _events.Add(new MockEvent(_currentTest, mock, null));
+            if (differences is { Count: > 0 })
+            {
+                note = $"{mock.Name} matched with differences: {FieldDifference.Join(differences)}" + (note is null ? "" : "; " + note);
+            }
+
+            _events.Add(new MockEvent(_currentTest, mock, null) { Differences = differences, Note = note });
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Records a served mock with a note for the current test (the later part of a grouped mock, a driver-upgrade fallback);
+    /// consumes it when it is an unconsumed per-test mock, serves it anyway otherwise.
+    /// </summary>
+    public void ReportNote(Mock mock, string note)
+    {
+        lock (_gate)
+        {
+            if (mock.Lifetime == MockLifetime.PerTest)
+            {
+                _consumed.Add(mock);
+            }
+
+            _events.Add(new MockEvent(_currentTest, mock, null) { Note = note });
         }
     }
 
@@ -188,7 +226,17 @@ public sealed class MockPool
 }
 
 /// <summary>A mock hit (<see cref="Mock"/> set) or miss (<see cref="Miss"/> set) seen while <see cref="Test"/> ran.</summary>
-public sealed record MockEvent(string? Test, Mock? Mock, MockMiss? Miss);
+public sealed record MockEvent(string? Test, Mock? Mock, MockMiss? Miss)
+{
+    /// <summary>For a hit through the volatile tier of <see cref="MockMatchRule"/>: the fields that differed; else null.</summary>
+    public IReadOnlyList<FieldDifference>? Differences { get; init; }
+
+    /// <summary>
+    /// A line for the test's report and console when the hit was not exact: <c>mock-8 matched with differences: $2 uuid 482a… ≠ 2e3d…</c>,
+    /// or a driver-upgrade fallback; null for an exact hit.
+    /// </summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>
 /// Why an outgoing call found no mock. <see cref="Summary"/> is the call in one line (<c>GET http://catalog:5200/items/7</c>,

@@ -56,6 +56,12 @@ public sealed class ReplayOptions
     /// <summary>Compare volatile headers too (<c>--disableAutoHeaderNoise</c>).</summary>
     public bool DisableAutoHeaderNoise { get; set; }
 
+    /// <summary>
+    /// <c>--strict-mocks</c> (keploy.yml <c>test.strictMocks</c>): serve only exact mock matches; a call that differs from its mock
+    /// only in volatile values (uuids, times, noise) becomes a miss and fails its test.
+    /// </summary>
+    public bool StrictMocks { get; set; }
+
     /// <summary>Redirect the app's outgoing connections with eBPF (default). False only for tests of the engine itself.</summary>
     public bool UseEbpf { get; set; } = true;
 }
@@ -131,6 +137,12 @@ public sealed class TestCaseResult
     /// <summary>Outgoing calls that found no mock while this test ran; any entry fails the test.</summary>
     public List<MockMiss> Misses { get; } = new();
 
+    /// <summary>
+    /// Mocks served although the call was not exactly what was recorded, one line each (<c>mock-8 matched with differences: $2 uuid
+    /// 482a… ≠ 2e3d…</c>, a driver-upgrade fallback). They do not fail the test.
+    /// </summary>
+    public List<string> MockNotes { get; } = new();
+
     /// <summary>Names of the mocks this test consumed or used.</summary>
     public List<string> MocksUsed { get; } = new();
 
@@ -174,4 +186,10 @@ public interface IReplayObserver
 
     /// <summary>A log line (app start, readiness, warnings).</summary>
     void Message(string line) { }
+
+    /// <summary>A warning (a driver-upgrade fallback, kinds this version cannot serve); by default a <see cref="Message"/>.</summary>
+    void Warning(string line) => Message(line);
+
+    /// <summary>A debug line (protocol chosen per connection, mock matched); ignored by default (<c>--debug</c> prints them).</summary>
+    void Debug(string line) { }
 }

@@ -32,6 +32,7 @@ public sealed class ReplayRunner
 {
     private readonly ReplayOptions _options;
     private readonly IReadOnlyList<IProtocolIntegration> _integrations;
+    private bool _unservedListed;
 
     /// <summary>Creates a runner with the built-in protocols.</summary>
     public ReplayRunner(ReplayOptions options)
@@ -73,6 +74,14 @@ public sealed class ReplayRunner
             throw new InvalidOperationException($"no test-sets to replay under {store.KeployDirectory}; record some first: dotnet keploy record -c \"<app command>\"");
         }
 
+        // Every recorded kind this version cannot serve, once for the run (the sets' mocks are read again when each set runs).
+        string? unservedKinds = UnservedKinds(sets.Select(s => (s, (IReadOnlyList<Mock>)store.ReadMocks(s).ToList())));
+        if (unservedKinds is not null)
+        {
+            observer?.Warning(unservedKinds);
+        }
+
+        _unservedListed = true;
         string runDirectory = store.CreateNextTestRun();
         List<TestSetResult> results = new();
         foreach (string set in sets)
@@ -134,14 +143,20 @@ public sealed class ReplayRunner
             .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
             .ToList();
         DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.Request.Timestamp).Min();
-        MockPool pool = new(mocks, firstRequest);
-        HashSet<string> served = _integrations.SelectMany(i => i.ServedKinds).ToHashSet(StringComparer.Ordinal);
-        foreach (IGrouping<string, Mock> unserved in mocks.Where(m => !served.Contains(m.Kind)).GroupBy(m => m.Kind))
+        MockPool pool = new(mocks, firstRequest)
+        {
+            StrictMocks = _options.StrictMocks,
+            NoiseNames = NoiseNames(_options.GlobalNoise, testSetId),
+        };
+        if (!_unservedListed)
         {
             // Kept in mocks.yaml and in reports, never dropped; a call that needs one fails its test as an unmatched call.
-            observer?.Message($"{testSetId}: {unserved.Count()} mock(s) of kind {unserved.Key} cannot be served by this version (it serves {string.Join(", ", served.Order(StringComparer.Ordinal))}); calls that need them will fail their tests");
+            string? unserved = UnservedKinds(new[] { (testSetId, (IReadOnlyList<Mock>)mocks) });
+            if (unserved is not null)
+            {
+                observer?.Warning(unserved);
+            }
         }
-
 
         EbpfCapture? capture = null;
         ProxyServer? proxy = null;
@@ -155,7 +170,14 @@ public sealed class ReplayRunner
                 // No app runs before the capture exists, so the late resolver never sees a connection without it.
                 LateResolver resolver = new();
                 proxy = new ProxyServer(
-                    new ProxyServerOptions { Mode = ProxyMode.Test, Port = _options.ProxyPort, Mocks = pool },
+                    new ProxyServerOptions
+                    {
+                        Mode = ProxyMode.Test,
+                        Port = _options.ProxyPort,
+                        Mocks = pool,
+                        Debug = observer is null ? null : observer.Debug,
+                        Warn = observer is null ? null : observer.Warning,
+                    },
                     _integrations,
                     resolver,
                     line => observer?.Message(line));
@@ -259,6 +281,42 @@ public sealed class ReplayRunner
         return result;
     }
 
+    /// <summary>
+    /// One line naming every recorded mock kind no integration serves (<c>MySQL: 20 in test-set-0</c>), or null when all are served.
+    /// </summary>
+    private string? UnservedKinds(IEnumerable<(string Set, IReadOnlyList<Mock> Mocks)> sets)
+    {
+        HashSet<string> served = _integrations.SelectMany(i => i.ServedKinds).ToHashSet(StringComparer.Ordinal);
+        List<string> parts = sets
+            .SelectMany(s => s.Mocks.Where(m => !served.Contains(m.Kind)).Select(m => (s.Set, m.Kind)))
+            .GroupBy(x => x.Kind, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key} ({string.Join(", ", g.GroupBy(x => x.Set).Select(s => $"{s.Count()} in {s.Key}"))})")
+            .ToList();
+        return parts.Count == 0
+            ? null
+            : $"recorded mock kinds this version cannot serve: {string.Join("; ", parts)}; it serves {string.Join(", ", served.Order(StringComparer.Ordinal))}; calls that need them will fail their tests";
+    }
+
+    /// <summary>The keys of keploy.yml <c>test.globalNoise</c> (global and this set's), every section: field names treated as noise in mocks.</summary>
+    private static HashSet<string> NoiseNames(Keploy.Core.Config.GlobalNoiseConfig noise, string testSetId)
+    {
+        HashSet<string> names = new(StringComparer.OrdinalIgnoreCase);
+        IEnumerable<Keploy.Core.Config.NoiseMap> maps = new[] { noise.Global }.Concat(noise.TestSets.TryGetValue(testSetId, out Keploy.Core.Config.NoiseMap? m) ? new[] { m } : Array.Empty<Keploy.Core.Config.NoiseMap>());
+        foreach (Keploy.Core.Config.NoiseMap map in maps)
+        {
+            foreach (Dictionary<string, List<string>> section in map.Values)
+            {
+                foreach (string key in section.Keys.Where(k => k != "*"))
+                {
+                    names.Add(key);
+                }
+            }
+        }
+
+        return names;
+    }
+
     private static TestCaseResult Unsupported(string testSetId, TestCase test)
     {
         DateTimeOffset now = DateTimeOffset.Now;
@@ -307,6 +365,10 @@ public sealed class ReplayRunner
             else if (e.Mock is not null)
             {
                 result.MocksUsed.Add(e.Mock.Name);
+                if (e.Note is not null)
+                {
+                    result.MockNotes.Add(e.Note);
+                }
             }
         }
 

@@ -127,16 +127,12 @@ public sealed class HttpIntegration : IProtocolIntegration
 
                 HttpRequestRecord request = HttpRecordConversion.Request(head, body, head.Target, read.Value.FirstByte);
                 HttpResponseRecord? response = null;
-                if (pool is not null)
+                if (pool is not null && HttpMatcher.Match(request, pool, Kind) is { } match)
                 {
-                    foreach (Mock mock in HttpMatcher.FindMatches(request, pool.GetCandidates(Kind)))
-                    {
-                        if (pool.TryConsume(mock))
-                        {
-                            response = HttpSpec.FromMock(mock).Response;
-                            break;
-                        }
-                    }
+                    response = HttpSpec.FromMock(match.Mock).Response;
+                    connection.Debug(match.Differences.Count == 0
+                        ? $"http: {head.Method} {head.Target} matched {match.Mock.Name}"
+                        : $"http: {head.Method} {head.Target} matched {match.Mock.Name} with differences: {Replay.Matching.FieldDifference.Join(match.Differences)}");
                 }
 
                 if (response is null)

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Keploy.Core.Models;
+using Keploy.Core.Replay;
+using Keploy.Core.Replay.Matching;
 
 namespace Keploy.Core.Protocols.Http;
 
@@ -72,6 +74,134 @@ internal static partial class HttpMatcher
 
         List<Mock> keys = schema.Where(c => TryJson(c.Req.Body) is { } e && TopLevelKeysPresent(e, actual.Value)).Select(c => c.Mock).ToList();
         return keys.Count == 1 ? keys : new List<Mock>();
+    }
+
+    /// <summary>
+    /// Finds and consumes the mock for <paramref name="request"/> in <paramref name="pool"/>: among the mocks Keploy's rule accepts
+    /// (<see cref="FindMatches"/>), the first whose fields are equal (exact), else the first whose differing fields are all volatile,
+    /// else (Keploy compatibility: query values and bodies with the mock's top-level keys) the first one, its differences noted;
+    /// failing all of them, <see cref="MockMatchRule.Find"/> over every candidate of the same shape. With
+    /// <see cref="MockPool.StrictMocks"/> only exact matches count. Null for a miss.
+    /// </summary>
+    public static MockMatch? Match(HttpRequestRecord request, MockPool pool, string kind)
+    {
+        IReadOnlyList<Mock> candidates = pool.GetCandidates(kind);
+        MatchRequest live = View(request);
+        Dictionary<Mock, MatchRequest?> views = new(ReferenceEqualityComparer.Instance);
+        MatchRequest? ViewOf(Mock m)
+        {
+            if (!views.TryGetValue(m, out MatchRequest? v))
+            {
+                try
+                {
+                    v = View(HttpSpec.FromMock(m).Request);
+                }
+                catch (KeployFormatException)
+                {
+                    v = null;
+                }
+
+                views[m] = v;
+            }
+
+            return v;
+        }
+
+        List<Mock> keploy = FindMatches(request, candidates);
+        DateTimeOffset now = DateTimeOffset.Now;
+        foreach (Mock m in keploy)
+        {
+            if (ViewOf(m) is { } v && MockMatchRule.IsExact(live, v) && pool.TryConsume(m))
+            {
+                return new MockMatch(m, Array.Empty<FieldDifference>());
+            }
+        }
+
+        if (pool.StrictMocks)
+        {
+            return null;
+        }
+
+        foreach (Mock m in keploy)
+        {
+            if (ViewOf(m) is { } v && MockMatchRule.VolatileDifferences(live, v, m.RequestTimestamp, pool.NoiseNames, now) is { } d && pool.TryConsume(m, d))
+            {
+                return new MockMatch(m, d);
+            }
+        }
+
+        foreach (Mock m in keploy)
+        {
+            List<FieldDifference> d = ViewOf(m) is { } v ? MockMatchRule.AllDifferences(live, v, m.RequestTimestamp, pool.NoiseNames, now) : new();
+            if (pool.TryConsume(m, d))
+            {
+                return new MockMatch(m, d);
+            }
+        }
+
+        return MockMatchRule.Find(pool, candidates, live, ViewOf);
+    }
+
+    /// <summary>
+    /// The request in <see cref="MockMatchRule"/>'s form. Shape: method, path, sorted query keys and body kind (JSON or not);
+    /// fields: each query value (<c>query.id</c>, <c>query.id[1]</c> when repeated), each JSON body leaf (<c>body.$.order.id</c>,
+    /// arrays by index) or the whole body (<c>body</c>) when it is not JSON.
+    /// </summary>
+    public static MatchRequest View(HttpRequestRecord request)
+    {
+        List<MatchField> fields = new();
+        foreach (IGrouping<string, KeyValuePair<string, string>> g in HttpUrl.Query(request.Url).GroupBy(q => q.Key).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            int i = 0;
+            foreach (KeyValuePair<string, string> kv in g)
+            {
+                string name = "query." + g.Key + (i++ == 0 ? "" : $"[{i - 1}]");
+                fields.Add(new MatchField(name, kv.Value, kv.Value));
+            }
+        }
+
+        JsonElement? json = TryJson(request.Body);
+        string bodyKind = json is not null ? "json" : request.Body.Bytes.Length == 0 ? "empty" : "raw";
+        if (json is { } root)
+        {
+            Flatten("body.$", root, fields);
+        }
+        else if (request.Body.Bytes.Length > 0)
+        {
+            string text = request.Body.IsBinary ? Convert.ToBase64String(request.Body.Bytes) : request.Body.Text;
+            fields.Add(new MatchField("body", text, request.Body.IsBinary ? $"<{request.Body.Bytes.Length} binary bytes>" : text));
+        }
+
+        string shape = $"{request.Method.ToUpperInvariant()} {HttpUrl.Path(request.Url)}?{string.Join("&", QueryKeys(request.Url))} {bodyKind}";
+        return new MatchRequest(shape, fields);
+    }
+
+    private static void Flatten(string path, JsonElement e, List<MatchField> fields)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (JsonProperty p in e.EnumerateObject())
+                {
+                    Flatten(path + "." + p.Name, p.Value, fields);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (JsonElement item in e.EnumerateArray())
+                {
+                    Flatten($"{path}[{i++}]", item, fields);
+                }
+
+                break;
+            case JsonValueKind.String:
+                fields.Add(new MatchField(path, e.GetRawText(), e.GetString() ?? ""));
+                break;
+            default:
+                fields.Add(new MatchField(path, e.GetRawText(), e.GetRawText()));
+                break;
+        }
     }
 
     /// <summary>

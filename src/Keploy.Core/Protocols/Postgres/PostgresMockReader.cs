@@ -183,6 +183,11 @@ internal static class PostgresMockReader
             {
                 values.Add(Convert.FromBase64String(s.Value ?? ""));
             }
+            else if (s.Value is { } text && text.StartsWith("b64:", StringComparison.Ordinal))
+            {
+                // Keploy 2 writes values that are not printable text (binary-format columns) as b64:<base64>.
+                values.Add(DecodeB64(text, s));
+            }
             else
             {
                 values.Add(Encoding.UTF8.GetBytes(s.Value ?? ""));
@@ -191,6 +196,20 @@ internal static class PostgresMockReader
 
         return new DataRow(values).Encode();
     }
+
+    private static byte[] DecodeB64(string text, YamlScalarNode node)
+    {
+        try
+        {
+            return Convert.FromBase64String(text[4..]);
+        }
+        catch (FormatException)
+        {
+            throw new PgProtocolException($"data_row value at line {node.Start.Line}, column {node.Start.Column}: '{TextShort(text)}' is not b64:<base64>");
+        }
+    }
+
+    private static string TextShort(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
     private static IEnumerable<YamlMappingNode> Seq(YamlMappingNode? m, string key) =>
         YamlNodes.GetSequence(m, key)?.Children.OfType<YamlMappingNode>() ?? Enumerable.Empty<YamlMappingNode>();

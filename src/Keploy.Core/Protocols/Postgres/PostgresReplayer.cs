@@ -4,6 +4,7 @@ using Keploy.Core.Models;
 using Keploy.Core.Proxy;
 using Keploy.Core.Protocols.Postgres.Messages;
 using Keploy.Core.Replay;
+using Keploy.Core.Replay.Matching;
 
 namespace Keploy.Core.Protocols.Postgres;
 
@@ -22,6 +23,8 @@ internal sealed class PostgresReplayer
     private readonly MockPool _pool;
     private readonly PostgresMockIndex _index;
     private readonly Dictionary<string, string> _statements = new();
+    private readonly Dictionary<string, int[]> _liveTypes = new(StringComparer.Ordinal);
+    private readonly Queue<(Mock Owner, PgPart Part)> _pending = new();
 
     public PostgresReplayer(ProxyConnection connection)
     {
@@ -126,31 +129,108 @@ internal sealed class PostgresReplayer
 
     private List<PgFrame> Answer(List<PgMessage> bundle)
     {
-        List<string> signature = PgBundle.Signature(bundle, _statements);
-        foreach (Mock mock in _pool.GetCandidates(Kinds))
+        foreach (Parse p in bundle.OfType<Parse>().Where(p => p.ParameterOids.Any(o => o != 0)))
         {
-            PgRecordedMock? recorded = _index.Get(mock);
-            if (recorded is null || recorded.IsHandshake || !recorded.Signature.SequenceEqual(signature))
+            _liveTypes[SqlText.Normalize(p.Sql)] = p.ParameterOids.ToArray();
+        }
+
+        (MatchRequest live, List<string> display) = PgBundle.View(bundle, _statements, TypesFor);
+
+        // The rest of a mock Keploy 2 recorded as one client write (DISCARD ALL + the next query) answers the next request.
+        if (_pending.Count > 0)
+        {
+            (Mock owner, PgPart next) = _pending.Dequeue();
+            IReadOnlyList<FieldDifference>? differences = MockMatchRule.IsExact(live, next.View)
+                ? Array.Empty<FieldDifference>()
+                : _pool.StrictMocks ? null : MockMatchRule.VolatileDifferences(live, next.View, owner.RequestTimestamp, _pool.NoiseNames, DateTimeOffset.Now);
+            List<PgFrame>? rest = differences is null ? null : Adapt(next, bundle);
+            if (rest is not null)
             {
-                continue;
+                _connection.Debug($"postgres: {Summary(display)} served by the next part of {owner.Name}");
+                if (differences!.Count > 0)
+                {
+                    _pool.ReportNote(owner, $"{owner.Name} matched with differences: {FieldDifference.Join(differences)}");
+                }
+
+                return rest;
             }
 
-            List<PgFrame>? answer = Adapt(recorded, bundle);
+            _pending.Clear();
+        }
+
+        List<PgFrame>? answer = null;
+        MockMatch? match = MockMatchRule.Find(_pool, _pool.GetCandidates(Kinds), live, mock => _index.Get(mock) is { IsHandshake: false } r ? r.First.View : null, mock =>
+        {
+            answer = Adapt(_index.Get(mock)!.First, bundle);
+            return answer is not null;
+        });
+        if (match is not null)
+        {
+            PgRecordedMock recorded = _index.Get(match.Mock)!;
+            foreach (PgPart part in recorded.Parts.Skip(1))
+            {
+                _pending.Enqueue((match.Mock, part));
+            }
+
+            _connection.Debug(match.Differences.Count == 0
+                ? $"postgres: {Summary(display)} matched {match.Mock.Name}"
+                : $"postgres: {Summary(display)} matched {match.Mock.Name} with differences: {FieldDifference.Join(match.Differences)}");
+            return answer!;
+        }
+
+        if (!_pool.StrictMocks && PgBundle.IsSessionPhase(live) && SessionFallback(live, display, bundle) is { } fallback)
+        {
+            return fallback;
+        }
+
+        return Miss(live, display);
+    }
+
+    private IReadOnlyList<int>? TypesFor(string normalizedSql) =>
+        _liveTypes.TryGetValue(normalizedSql, out int[]? t) ? t : _index.TypesFor(normalizedSql);
+
+    /// <summary>
+    /// A statement of the session phase (type loading, version(), SHOW, SET, DISCARD ALL) that no mock matched: the driver was
+    /// probably upgraded. Served from the closest recorded request of the same phase (same leading keyword first, then text
+    /// similarity, unconsumed first), with a warning naming both.
+    /// </summary>
+    private List<PgFrame>? SessionFallback(MatchRequest live, List<string> display, List<PgMessage> bundle)
+    {
+        HashSet<Mock> unconsumed = new(_pool.GetCandidates(Kinds), ReferenceEqualityComparer.Instance);
+        IEnumerable<PgRecordedMock> same = _pool.GetAll(Kinds).Select(m => _index.Get(m)).OfType<PgRecordedMock>()
+            .Where(r => !r.IsHandshake && r.Parts.Count == 1 && r.First.IsSessionPhase);
+        string verb = FirstWords(live.Shape);
+        foreach (PgRecordedMock r in same
+            .OrderByDescending(r => FirstWords(r.First.View.Shape) == verb)
+            .ThenByDescending(r => TextDiff.Similarity(live.Shape, r.First.View.Shape))
+            .ThenByDescending(r => unconsumed.Contains(r.Mock)))
+        {
+            List<PgFrame>? answer = Adapt(r.First, bundle);
             if (answer is null)
             {
                 continue;
             }
 
-            if (_pool.TryConsume(mock))
-            {
-                return answer;
-            }
+            string note = $"driver upgrade? {Summary(display)} was not recorded; served the closest recorded session query {r.Mock.Name} ({Summary(r.First.Display)})";
+            _connection.Warn(note);
+            _pool.ReportNote(r.Mock, note);
+            return answer;
         }
 
-        return Miss(signature);
+        return null;
     }
 
-    private List<PgFrame>? Adapt(PgRecordedMock recorded, List<PgMessage> live)
+    private static string FirstWords(string shape)
+    {
+        string first = shape.Split('\n')[0];
+        string[] words = first.Split(' ', 3);
+        return words.Length > 1 ? words[0] + " " + words[1].ToUpperInvariant() : first;
+    }
+
+    private static string Summary(IReadOnlyList<string> display) =>
+        display.Count == 0 ? "(empty request)" : TextDiff.Truncate(string.Join("; ", display), 300);
+
+    private List<PgFrame>? Adapt(PgPart recorded, List<PgMessage> live)
     {
         int recP = recorded.Requests.Count(m => m is Parse), recD = recorded.Requests.Count(m => m is Describe);
         int liveP = live.Count(m => m is Parse), liveD = live.Count(m => m is Describe);
@@ -241,23 +321,27 @@ internal sealed class PostgresReplayer
         return result;
     }
 
-    private List<PgFrame> Miss(List<string> signature)
+    private List<PgFrame> Miss(MatchRequest live, List<string> display)
     {
-        string summary = signature.Count == 0 ? "(empty request)" : string.Join("; ", signature);
-        (PgRecordedMock? closest, string? diff) = Closest(signature);
+        string summary = display.Count == 0 ? "(empty request)" : string.Join("; ", display);
+        (PgRecordedMock? closest, string? diff) = Closest(live, display);
         string message = closest is null
-            ? $"keploy: no recorded mock matched {summary}; no Postgres mocks recorded"
-            : $"keploy: no recorded mock matched {summary}; closest: {closest.Mock.Name} ({diff})";
+            ? $"keploy: no recorded mock matched {TextDiff.Truncate(summary, 400)}; no Postgres mocks recorded"
+            : $"keploy: no recorded mock matched {TextDiff.Truncate(summary, 400)}; closest: {closest.Mock.Name} ({diff})";
         _connection.Log(message);
         _pool.ReportMiss(new MockMiss("Postgres", "Postgres " + summary, closest?.Mock.Name, diff, _connection.Destination.ToString()));
         return new List<PgFrame> { Frame(ErrorResponse.Encode("XX000", message)), Frame(ReadyForQuery.Encode('I')) };
     }
 
-    private (PgRecordedMock?, string?) Closest(List<string> signature)
+    /// <summary>
+    /// The recorded request closest to the live one, aligned by content: each live line is compared with the most similar line of
+    /// the candidate (not the one at the same position), so an extra or missing message does not shift every comparison.
+    /// </summary>
+    private (PgRecordedMock?, string?) Closest(MatchRequest live, List<string> display)
     {
         PgRecordedMock? best = null;
+        PgPart? bestPart = null;
         double bestScore = -1;
-        string? bestDiff = null;
         foreach (Mock mock in _pool.GetAll(Kinds))
         {
             PgRecordedMock? r = _index.Get(mock);
@@ -266,50 +350,25 @@ internal sealed class PostgresReplayer
                 continue;
             }
 
-            double score = 0;
-            string? diff = null;
-            int n = Math.Max(signature.Count, r.Signature.Count);
-            for (int i = 0; i < n; i++)
+            foreach (PgPart part in r.Parts)
             {
-                string a = i < signature.Count ? signature[i] : "(nothing)";
-                string b = i < r.Signature.Count ? r.Signature[i] : "(nothing)";
-                if (a == b)
+                double score = TextDiff.AlignedSimilarity(display, part.Display);
+                if (score > bestScore)
                 {
-                    score += 1;
+                    (best, bestPart, bestScore) = (r, part, score);
                 }
-                else
-                {
-                    score += Similarity(a, b);
-                    diff ??= $"recorded '{b}', got '{a}'";
-                }
-            }
-
-            score /= Math.Max(n, 1);
-            if (diff is null && _pool.IsConsumed(mock))
-            {
-                diff = "same statement, but its recorded answers were all used already";
-            }
-
-            if (score > bestScore)
-            {
-                best = r;
-                bestScore = score;
-                bestDiff = diff ?? "same statement";
             }
         }
 
-        return (best, best is null ? null : $"{bestDiff}; similarity {bestScore:0.00}");
-    }
-
-    private static double Similarity(string a, string b)
-    {
-        int prefix = 0;
-        while (prefix < a.Length && prefix < b.Length && a[prefix] == b[prefix])
+        if (best is null || bestPart is null)
         {
-            prefix++;
+            return (null, null);
         }
 
-        return (double)prefix / Math.Max(Math.Max(a.Length, b.Length), 1);
+        string diff = MockMatchRule.IsExact(live, bestPart.View) && _pool.IsConsumed(best.Mock)
+            ? "same statement, but its recorded answers were all used already"
+            : TextDiff.ExplainLines(display, bestPart.Display);
+        return (best, $"{diff}; similarity {bestScore:0.00}");
     }
 
     private static PgFrame Frame(byte[] raw) => new(raw[0], raw);

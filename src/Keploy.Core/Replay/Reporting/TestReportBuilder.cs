@@ -86,6 +86,18 @@ public static class TestReportBuilder
             node.Add("failure_info", BuildFailureInfo(test.Misses));
         }
 
+        if (test.MockNotes.Count > 0)
+        {
+            // Not in Keploy's report: mocks served although the call differed in volatile values, and driver-upgrade fallbacks.
+            YamlSequenceNode notes = new();
+            foreach (string note in test.MockNotes)
+            {
+                notes.Add(ReportYaml.Str(note));
+            }
+
+            node.Add("mock_notes", notes);
+        }
+
         return node;
     }
 
