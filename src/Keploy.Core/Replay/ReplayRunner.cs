@@ -127,10 +127,12 @@ public sealed class ReplayRunner
         ProxyServer? proxy = null;
         AppProcess? app = null;
         AppLog appLog = new(observer);
+        Keploy.Core.Tls.TlsSetup? tls = null;
         try
         {
             if (_options.UseEbpf)
             {
+                tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, line => observer?.Message(line));
                 capture = EbpfCapture.Start(new CaptureOptions
                 {
                     Mode = CaptureMode.Test,
@@ -138,7 +140,7 @@ public sealed class ReplayRunner
                     PassThroughPorts = _options.PassThroughPorts,
                 });
                 proxy = new ProxyServer(
-                    new ProxyServerOptions { Mode = ProxyMode.Test, Port = _options.ProxyPort, Mocks = pool },
+                    new ProxyServerOptions { Mode = ProxyMode.Test, Port = _options.ProxyPort, Mocks = pool, Tls = tls.Interception },
                     _integrations,
                     new EbpfDestinationResolver(capture),
                     line => observer?.Message(line));
@@ -153,7 +155,7 @@ public sealed class ReplayRunner
                 }
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
-                app = capture.StartApp(_options.AppCommand, workingDirectory, _options.AppEnvironment, appLog.Add);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, tls?.AppEnvironment ?? _options.AppEnvironment, appLog.Add);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
 
