@@ -135,7 +135,7 @@ public sealed class CertificateAuthority : IDisposable
     {
         Interlocked.Increment(ref _leavesMade);
         bool isDns = key.StartsWith("dns:", StringComparison.Ordinal);
-        string name = key[4..];
+        string name = key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
         using ECDsa leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         CertificateRequest request = new(new X500DistinguishedName("CN=" + (isDns ? name : name.Replace(",", "", StringComparison.Ordinal)) + ", O=keploy-dotnet"), leafKey, HashAlgorithmName.SHA256);
         SubjectAlternativeNameBuilder san = new();

@@ -100,7 +100,8 @@ public sealed class TlsInterception
     /// <summary>
     /// Server side: completes the app's handshake (its ClientHello is still unread in <paramref name="client"/>) with the leaf for
     /// <paramref name="serverName"/> or <paramref name="address"/>. ALPN: http/1.1 when the app offered it (or a custom list). Throws
-    /// <see cref="TlsClientRejectedException"/> when the app aborts.
+    /// <see cref="TlsClientRejectedException"/> when the app aborts the handshake or closes (or fails) before its first byte of
+    /// plaintext (TLS 1.3 clients reject the certificate after the handshake); returns once that first byte arrived (unread).
     /// </summary>
     public async Task<TlsDuplexPipe> AcceptAsync(IDuplexPipe client, string? serverName, IPAddress address, IReadOnlyList<string> offered, CancellationToken cancellationToken)
     {
@@ -128,7 +129,26 @@ public sealed class TlsInterception
             throw new TlsClientRejectedException($"the app aborted the TLS handshake: {ex.Message}", ex);
         }
 
-        return new TlsDuplexPipe(ssl, null);
+        // With TLS 1.3 the app checks the certificate after the server's side of the handshake is done: its refusal (an alert,
+        // then the end of the connection) shows up on the first read. Apps that use this path speak first (HTTP, PostgreSQL).
+        TlsDuplexPipe pipe = new(ssl, null);
+        try
+        {
+            ReadResult first = await pipe.Input.ReadAsync(timeout.Token).ConfigureAwait(false);
+            bool empty = first.Buffer.IsEmpty && first.IsCompleted;
+            pipe.Input.AdvanceTo(first.Buffer.Start, first.Buffer.Start);
+            if (empty)
+            {
+                throw new IOException("the app closed the connection right after the handshake, before sending anything");
+            }
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException && !cancellationToken.IsCancellationRequested)
+        {
+            await pipe.DisposeAsync().ConfigureAwait(false);
+            throw new TlsClientRejectedException($"the app aborted the TLS connection: {ex.Message}", ex);
+        }
+
+        return pipe;
     }
 
     /// <summary>

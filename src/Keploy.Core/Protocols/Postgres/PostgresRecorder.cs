@@ -131,8 +131,14 @@ internal sealed class PostgresRecorder
                 break;
             }
 
+            bool firstSent = false;
+            if (appTls is not null && upstream is not null && PgMessageDecoder.DecodeFrontend(first) is StartupMessage)
+            {
+                (upstream, firstSent) = await AvoidChannelBindingAsync(first, upstream, cancellationToken).ConfigureAwait(false);
+            }
+
             upstream ??= await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
-            await RelayAsync(first, appSide, upstream, cancellationToken).ConfigureAwait(false);
+            await RelayAsync(first, firstSent, appSide, upstream, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -168,7 +174,66 @@ internal sealed class PostgresRecorder
         }
     }
 
-    private async Task RelayAsync(PgFrame first, IDuplexPipe appSide, IDuplexPipe upstream, CancellationToken cancellationToken)
+    /// <summary>
+    /// SCRAM-SHA-256-PLUS binds the authentication to the server's TLS certificate, which the app cannot see through the proxy (it
+    /// sees the keploy leaf), so it would fail. When the server offers it over TLS, the proxy's leg to the server is opened again
+    /// without TLS (the server then offers plain SCRAM-SHA-256, which passes through); a server that accepts only TLS keeps the TLS
+    /// leg and the reason is logged. The StartupMessage has been sent on the returned upstream; its first answer is left unread.
+    /// </summary>
+    private async Task<(IDuplexPipe Upstream, bool FirstSent)> AvoidChannelBindingAsync(PgFrame startup, IDuplexPipe tlsUpstream, CancellationToken ct)
+    {
+        await tlsUpstream.Output.WriteAsync(startup.Raw, ct).ConfigureAwait(false);
+        PgFrame? answer = await PeekBackendAsync(tlsUpstream.Input, ct).ConfigureAwait(false);
+        if (answer is not { } a || PgMessageDecoder.DecodeBackend(a) is not AuthenticationSasl sasl
+            || !sasl.Mechanisms.Any(m => m.EndsWith("-PLUS", StringComparison.Ordinal)))
+        {
+            return (tlsUpstream, true);
+        }
+
+        IDuplexPipe plain = await _connection.ConnectUpstreamAsync!(ct).ConfigureAwait(false);
+        await plain.Output.WriteAsync(startup.Raw, ct).ConfigureAwait(false);
+        PgFrame? plainAnswer = await PeekBackendAsync(plain.Input, ct).ConfigureAwait(false);
+        if (plainAnswer is { Letter: 'R' })
+        {
+            _connection.Log("the server offers SCRAM channel binding (SCRAM-SHA-256-PLUS) over TLS, which cannot pass through TLS interception; the app's connection is TLS, the recorder's connection to the server is not");
+            if (tlsUpstream is IAsyncDisposable d)
+            {
+                await d.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return (plain, true);
+        }
+
+        if (plain is IAsyncDisposable p)
+        {
+            await p.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connection.Log($"the server offers SCRAM channel binding (SCRAM-SHA-256-PLUS) and accepts only TLS: the app's authentication through the recorder fails unless it disables channel binding while recording (Npgsql `Channel Binding=Disable`, libpq `channel_binding=disable`) or the port is passed through (--pass-through-ports {_connection.Destination.Port})");
+        return (tlsUpstream, true);
+    }
+
+    private static async Task<PgFrame?> PeekBackendAsync(PipeReader reader, CancellationToken ct)
+    {
+        while (true)
+        {
+            ReadResult r = await reader.ReadAsync(ct).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = r.Buffer;
+            if (PgFrameReader.TryRead(ref buffer, untyped: false, frontend: false, out PgFrame frame))
+            {
+                reader.AdvanceTo(r.Buffer.Start, r.Buffer.Start);
+                return frame;
+            }
+
+            reader.AdvanceTo(r.Buffer.Start, r.Buffer.End);
+            if (r.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    private async Task RelayAsync(PgFrame first, bool firstSent, IDuplexPipe appSide, IDuplexPipe upstream, CancellationToken cancellationToken)
     {
         using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lock (_gate)
@@ -176,7 +241,10 @@ internal sealed class PostgresRecorder
             _pending.Add((first, DateTimeOffset.UtcNow));
         }
 
-        await upstream.Output.WriteAsync(first.Raw, cancellationToken).ConfigureAwait(false);
+        if (!firstSent)
+        {
+            await upstream.Output.WriteAsync(first.Raw, cancellationToken).ConfigureAwait(false);
+        }
         if (PgMessageDecoder.DecodeFrontend(first) is CancelRequest)
         {
             _connection.Log("CancelRequest relayed to the server (not recorded)");
