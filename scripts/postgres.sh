@@ -3,7 +3,9 @@
 # Usage: scripts/postgres.sh start|stop|status|env
 # A cluster owned by the `postgres` OS user in $KEPLOY_PG_DIR (default /tmp/keploy-pg), listening on 127.0.0.1:$KEPLOY_PG_PORT
 # (default 55432), SCRAM-SHA-256 password auth for user `keploy` (password $KEPLOY_PG_PASSWORD, default `keploy`), md5 also
-# accepted for user `keploy_md5`. Idempotent: `start` on a running cluster only reports it.
+# accepted for user `keploy_md5`. TLS is on (ssl = on, a self-signed certificate server.crt/server.key in the data directory, made
+# once); plain connections are still accepted. Idempotent: `start` on a running cluster only reports it (and turns TLS on when an
+# older cluster of this script has it off).
 set -euo pipefail
 
 PGDIR="${KEPLOY_PG_DIR:-/tmp/keploy-pg}"
@@ -79,6 +81,32 @@ HBA
   fi
   if [[ "$(as_pg "${psql[@]}" -c "SELECT 1 FROM pg_database WHERE datname='inventory'")" != "1" ]]; then
     as_pg "${psql[@]}" -c "CREATE DATABASE inventory OWNER $USER_NAME" >/dev/null
+  fi
+  enable_ssl "${psql[@]}"
+}
+
+# TLS for the tests of sslmode=require: a self-signed certificate in the data directory (PostgreSQL's default ssl_cert_file and
+# ssl_key_file names), then ssl = on through ALTER SYSTEM and a reload, so a running cluster needs no restart. Plain connections keep
+# working (pg_hba `host` lines match both).
+enable_ssl() {
+  if [[ ! -f "$DATA/server.crt" || ! -f "$DATA/server.key" ]]; then
+    command -v openssl >/dev/null || { echo "postgres.sh: openssl is needed for the TLS certificate (apt-get install openssl)" >&2; exit 1; }
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$DATA/server.key.tmp" -out "$DATA/server.crt.tmp" >/dev/null 2>&1
+    chown postgres:postgres "$DATA/server.key.tmp" "$DATA/server.crt.tmp"
+    chmod 600 "$DATA/server.key.tmp"
+    mv "$DATA/server.key.tmp" "$DATA/server.key"
+    mv "$DATA/server.crt.tmp" "$DATA/server.crt"
+  fi
+  if [[ "$(as_pg "$@" -c "SHOW ssl")" != "on" ]]; then
+    as_pg "$@" -c "ALTER SYSTEM SET ssl = on" >/dev/null
+    as_pg "$@" -c "SELECT pg_reload_conf()" >/dev/null
+    for _ in $(seq 1 50); do
+      [[ "$(as_pg "$@" -c "SHOW ssl")" == "on" ]] && break
+      sleep 0.1
+    done
+    echo "postgres.sh: TLS enabled (ssl = on, certificate $DATA/server.crt)"
   fi
 }
 

@@ -74,6 +74,7 @@ internal static class Program
         config.Options.Add(CommandLineOptions.Path);
         config.SetAction(parse => ConfigCommand.Run(parse));
         root.Subcommands.Add(config);
+        root.Subcommands.Add(CertCommand.Build());
         return root;
     }
 

@@ -111,4 +111,18 @@ public sealed class ProxyConnection
 
     /// <summary>Test mode: the mocks to serve from. Null in record mode.</summary>
     public MockPool? Mocks { get; init; }
+
+    /// <summary>True when the proxy terminated the app's TLS: <see cref="Client"/> (and the upstream from
+    /// <see cref="ConnectUpstreamAsync"/>) carry the decrypted bytes.</summary>
+    public bool IsTls { get; init; }
+
+    /// <summary>The URL scheme of the app's connection: <c>https</c> when <see cref="IsTls"/>, else <c>http</c>.</summary>
+    public string Scheme => IsTls ? "https" : "http";
+
+    /// <summary>The server name the app asked for in its TLS ClientHello (SNI), or null.</summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The proxy's TLS machinery (CA, upstream trust), for protocols that negotiate TLS themselves (PostgreSQL's
+    /// SSLRequest); null when TLS interception is off.</summary>
+    public Keploy.Core.Tls.TlsInterception? Tls { get; init; }
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Keploy.Core.Diagnostics;
 using Keploy.Core.Replay;
+using Keploy.Core.Tls;
 
 namespace Keploy.Core.Proxy;
 
@@ -47,13 +48,21 @@ public sealed class ProxyServerOptions
 
     /// <summary>Warning lines (a driver-upgrade fallback). Null: they go to the log.</summary>
     public Action<string>? Warn { get; set; }
+
+    /// <summary>
+    /// TLS interception: when set, a connection starting with a TLS ClientHello is terminated with a leaf certificate from its CA
+    /// (record mode: after TLS to the real destination succeeded), and protocol detection runs again on the decrypted bytes. Null:
+    /// TLS connections are relayed untouched (record) or refused (test) as any unrecognised protocol.
+    /// </summary>
+    public Keploy.Core.Tls.TlsInterception? Tls { get; set; }
 }
 
 /// <summary>
 /// The outgoing proxy: accepts the app's redirected connections, finds each one's original destination, picks the protocol from
 /// the first bytes (Keploy's dispatch: each integration's <c>Match</c> in priority order) and hands the connection to it for
-/// record or replay. Unknown protocols are relayed untouched in record mode (logged as passthrough) and refused with a reported
-/// miss in test mode. One bad connection never affects the others.
+/// record or replay. A TLS ClientHello is terminated first when <see cref="ProxyServerOptions.Tls"/> is set (see
+/// <see cref="Keploy.Core.Tls.TlsInterception"/>) and the decrypted bytes are detected again. Unknown protocols are relayed untouched
+/// in record mode (logged as passthrough) and refused with a reported miss in test mode. One bad connection never affects the others.
 /// </summary>
 public sealed class ProxyServer : IAsyncDisposable
 {
@@ -207,35 +216,29 @@ public sealed class ProxyServer : IAsyncDisposable
         string prefix = $"proxy: connection {id} to {destination}";
         await using DuplexPipe client = DuplexPipe.Create(socket);
         CancellationToken ct = _stop.Token;
+        Action<string> log = line => _log(LogText.Escape($"{prefix}: {line}"));
         try
         {
-            IProtocolIntegration? integration = await DetectAsync(client.Input, destination, ct).ConfigureAwait(false);
-            ProxyConnection connection = new(id, destination, client, line => _log(LogText.Escape($"{prefix}: {line}")))
+            (IProtocolIntegration? integration, TlsClientHello? hello) = await DetectAsync(client.Input, destination, _options.Tls is not null, ct).ConfigureAwait(false);
+            if (hello is not null)
+            {
+                await HandleTlsAsync(id, client, destination, hello, log, prefix, ct).ConfigureAwait(false);
+                return;
+            }
+
+            ProxyConnection connection = new(id, destination, client, log)
             {
                 ConnectUpstreamAsync = _options.Mode == ProxyMode.Record
                     ? async token => await DuplexPipe.ConnectAsync(destination, token).ConfigureAwait(false)
                     : null,
                 Recorder = _options.Mode == ProxyMode.Record ? _options.Recorder : null,
                 Mocks = _options.Mode == ProxyMode.Test ? _options.Mocks : null,
-                Debug = _options.Debug is { } debug ? line => debug($"{prefix}: {line}") : _ => { },
-                Warn = _options.Warn is { } warn ? line => warn($"{prefix}: {line}") : line => _log($"{prefix}: {line}"),
+                Debug = DebugFor(prefix),
+                Warn = WarnFor(prefix),
+                Tls = _options.Tls,
             };
             connection.Debug(integration is null ? "no protocol recognised" : $"protocol {integration.Kind} chosen");
-
-            if (integration is null)
-            {
-                await PassthroughAsync(connection, ct).ConfigureAwait(false);
-                return;
-            }
-
-            if (_options.Mode == ProxyMode.Record)
-            {
-                await integration.RecordAsync(connection, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await integration.ReplayAsync(connection, ct).ConfigureAwait(false);
-            }
+            await RunAsync(integration, connection, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -246,13 +249,152 @@ public sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private async Task<IProtocolIntegration?> DetectAsync(PipeReader input, IPEndPoint destination, CancellationToken ct)
+    private async Task RunAsync(IProtocolIntegration? integration, ProxyConnection connection, CancellationToken ct)
     {
-        foreach (IProtocolIntegration integration in _integrations)
+        if (integration is null)
         {
-            if (integration.MatchesByPortOnly(destination))
+            await PassthroughAsync(connection, ct).ConfigureAwait(false);
+        }
+        else if (_options.Mode == ProxyMode.Record)
+        {
+            await integration.RecordAsync(connection, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await integration.ReplayAsync(connection, ct).ConfigureAwait(false);
+        }
+    }
+
+    private Action<string> DebugFor(string prefix) => _options.Debug is { } debug ? line => debug(LogText.Escape($"{prefix}: {line}")) : _ => { };
+
+    private Action<string> WarnFor(string prefix) => _options.Warn is { } warn ? line => warn(LogText.Escape($"{prefix}: {line}")) : line => _log(LogText.Escape($"{prefix}: {line}"));
+
+    private async Task HandleTlsAsync(long id, DuplexPipe client, IPEndPoint destination, TlsClientHello hello, Action<string> log, string prefix, CancellationToken ct)
+    {
+        TlsInterception tls = _options.Tls!;
+        bool record = _options.Mode == ProxyMode.Record;
+        string name = hello.ServerName is { Length: > 0 } sni ? $"{sni} ({destination})" : destination.ToString();
+        string? refusal = tls.IsPinned(destination)
+            ? "the app refused the keploy CA for this destination before"
+            : hello.Alpn.Count > 0 && !hello.Alpn.Contains(TlsInterception.Http11, StringComparer.Ordinal)
+                ? $"TLS with ALPN {string.Join(",", hello.Alpn)} and without http/1.1 (only HTTP/1.1 is understood inside TLS)"
+                : null;
+        if (refusal is not null)
+        {
+            await NotInterceptedAsync(client, destination, $"tls to {name}: {refusal}", log, ct).ConfigureAwait(false);
+            return;
+        }
+
+        TlsDuplexPipe? upstream = null;
+        if (record)
+        {
+            DuplexPipe raw;
+            try
             {
-                return integration;
+                raw = await DuplexPipe.ConnectAsync(destination, ct).ConfigureAwait(false);
+            }
+            catch (SocketException ex)
+            {
+                log($"tls: cannot connect to {name}: {ex.Message}; closing");
+                return;
+            }
+
+            try
+            {
+                upstream = await tls.ConnectAsync(raw, hello.ServerName is { Length: > 0 } host ? host : destination.Address.ToString(), verify: true, askHttp11: hello.Alpn.Count > 0, ct).ConfigureAwait(false);
+            }
+            catch (TlsUpstreamException ex)
+            {
+                // The app would have met this server as it is: let it, untouched.
+                await NotInterceptedAsync(client, destination, $"tls: the real server {name} failed the TLS handshake or is not trusted as the app would trust it ({ex.Message})", log, ct).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        try
+        {
+            TlsDuplexPipe app;
+            try
+            {
+                app = await tls.AcceptAsync(client, hello.ServerName, destination.Address, hello.Alpn, ct).ConfigureAwait(false);
+            }
+            catch (TlsClientRejectedException)
+            {
+                tls.ReportRejected(destination, hello.ServerName, log);
+                _options.Mocks?.ReportMiss(new MockMiss("Generic", $"TLS connection to {name} (the app does not trust the keploy CA)", null, null, destination.ToString()));
+                return;
+            }
+
+            await using (app.ConfigureAwait(false))
+            {
+                (IProtocolIntegration? integration, _) = await DetectAsync(app.Input, destination, allowTls: false, ct, insideTls: true).ConfigureAwait(false);
+                int handedOut = 0;
+                TlsDuplexPipe? opened = upstream;
+                ProxyConnection connection = new(id, destination, app, log)
+                {
+                    ConnectUpstreamAsync = opened is null
+                        ? null
+                        : _ => Interlocked.Exchange(ref handedOut, 1) == 0
+                            ? ValueTask.FromResult<IDuplexPipe>(opened)
+                            : ValueTask.FromException<IDuplexPipe>(new InvalidOperationException("the TLS upstream connection is opened once per connection")),
+                    Recorder = record ? _options.Recorder : null,
+                    Mocks = record ? null : _options.Mocks,
+                    IsTls = true,
+                    ServerName = hello.ServerName,
+                    Tls = tls,
+                    Debug = DebugFor(prefix),
+                    Warn = WarnFor(prefix),
+                };
+                connection.Debug(integration is null ? "tls: no protocol recognised inside TLS" : $"tls: protocol {integration.Kind} chosen inside TLS");
+                await RunAsync(integration, connection, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (upstream is not null)
+            {
+                await upstream.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task NotInterceptedAsync(DuplexPipe client, IPEndPoint destination, string why, Action<string> log, CancellationToken ct)
+    {
+        if (_options.Mode != ProxyMode.Record)
+        {
+            log($"{why}; no mock can answer it in test mode; closing the connection");
+            _options.Mocks?.ReportMiss(new MockMiss("Generic", $"TLS connection to {destination} ({why})", null, null, destination.ToString()));
+            return;
+        }
+
+        log($"{why}; relaying it untouched (not recorded)");
+        DuplexPipe upstream;
+        try
+        {
+            upstream = await DuplexPipe.ConnectAsync(destination, ct).ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            log($"cannot connect to {destination}: {ex.Message}; closing");
+            return;
+        }
+
+        await using (upstream.ConfigureAwait(false))
+        {
+            await PipeRelay.BothWaysAsync(client, upstream, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(IProtocolIntegration? Integration, TlsClientHello? Hello)> DetectAsync(PipeReader input, IPEndPoint destination, bool allowTls, CancellationToken ct, bool insideTls = false)
+    {
+        if (!insideTls)
+        {
+            foreach (IProtocolIntegration integration in _integrations)
+            {
+                if (integration.MatchesByPortOnly(destination))
+                {
+                    return (integration, null);
+                }
             }
         }
 
@@ -267,18 +409,43 @@ public sealed class ProxyServer : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                return null;
+                return (null, null);
             }
 
             ReadOnlySequence<byte> buffer = result.Buffer;
             bool needMore = false;
+            if (allowTls)
+            {
+                bool? tls = TlsClientHello.LooksLikeTls(buffer);
+                if (tls == true)
+                {
+                    int? record = TlsClientHello.FirstRecordLength(buffer);
+                    if (record is int n && buffer.Length >= n || result.IsCompleted || buffer.Length >= _options.MaxDetectionBytes)
+                    {
+                        TlsClientHello? hello = TlsClientHello.TryParse(buffer);
+                        input.AdvanceTo(buffer.Start, buffer.Start);
+                        if (hello is not null)
+                        {
+                            return (null, hello);
+                        }
+
+                        return (null, null);
+                    }
+
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                needMore |= tls is null;
+            }
+
             foreach (IProtocolIntegration integration in _integrations)
             {
                 ProtocolMatch match = integration.Match(buffer, destination);
                 if (match == ProtocolMatch.Yes)
                 {
                     input.AdvanceTo(buffer.Start, buffer.Start);
-                    return integration;
+                    return (integration, null);
                 }
 
                 needMore |= match == ProtocolMatch.NeedMoreData;
@@ -287,7 +454,7 @@ public sealed class ProxyServer : IAsyncDisposable
             if (!needMore || result.IsCompleted || buffer.Length >= _options.MaxDetectionBytes)
             {
                 input.AdvanceTo(buffer.Start, buffer.Start);
-                return null;
+                return (null, null);
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -303,7 +470,9 @@ public sealed class ProxyServer : IAsyncDisposable
             return;
         }
 
-        connection.Log("no protocol recognised; relaying it untouched (not recorded)");
+        connection.Log(connection.IsTls
+            ? "no protocol recognised inside TLS; relaying the decrypted bytes untouched (not recorded)"
+            : "no protocol recognised; relaying it untouched (not recorded)");
         IDuplexPipe upstream = await connection.ConnectUpstreamAsync(ct).ConfigureAwait(false);
         try
         {

@@ -73,8 +73,9 @@ public sealed class RecordSession
             PassThroughPorts = _options.PassThroughPorts,
         });
 
+        Keploy.Core.Tls.TlsSetup tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, _log);
         await using ProxyServer proxy = new(
-            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder },
+            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder, Tls = tls.Interception },
             _integrations,
             new EbpfDestinationResolver(capture),
             _log);
@@ -108,7 +109,7 @@ public sealed class RecordSession
         };
 
         string workingDirectory = _options.WorkingDirectory ?? Directory.GetCurrentDirectory();
-        using AppProcess app = capture.StartApp(_options.AppCommand, workingDirectory, _options.AppEnvironment, line => _log($"app: {line}"));
+        using AppProcess app = capture.StartApp(_options.AppCommand, workingDirectory, tls.AppEnvironment, line => _log($"app: {line}"));
         _log($"app started (pid {app.Pid}): {_options.AppCommand}");
 
         int? exitCode = null;

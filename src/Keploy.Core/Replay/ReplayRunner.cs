@@ -162,10 +162,13 @@ public sealed class ReplayRunner
         ProxyServer? proxy = null;
         AppProcess? app = null;
         AppLog appLog = new(observer);
+        Keploy.Core.Tls.TlsSetup? tls = null;
         try
         {
             if (_options.UseEbpf)
             {
+                tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, line => observer?.Message(line));
+
                 // The proxy binds first so that ProxyPort 0 (a free port) works: the redirect is then written with the bound port.
                 // No app runs before the capture exists, so the late resolver never sees a connection without it.
                 LateResolver resolver = new();
@@ -177,6 +180,7 @@ public sealed class ReplayRunner
                         Mocks = pool,
                         Debug = observer is null ? null : observer.Debug,
                         Warn = observer is null ? null : observer.Warning,
+                        Tls = tls.Interception,
                     },
                     _integrations,
                     resolver,
@@ -199,7 +203,7 @@ public sealed class ReplayRunner
                 }
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
-                app = capture.StartApp(_options.AppCommand, workingDirectory, _options.AppEnvironment, appLog.Add);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, tls?.AppEnvironment ?? _options.AppEnvironment, appLog.Add);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
 

@@ -83,7 +83,10 @@ public sealed class HttpIntegration : IProtocolIntegration
                 upstream,
                 parts =>
                 {
-                    HttpRequestRecord req = HttpRecordConversion.Request(parts.Request, parts.RequestBody, parts.Request.Target, KeployTime.Zero);
+                    // Plain HTTP: the request target, as Keploy writes it. Inside TLS: the absolute https:// URL, so the mock says the
+                    // call was HTTPS (Keploy's matcher compares the parsed path, which is the same).
+                    string url = connection.IsTls ? HttpRecordConversion.AbsoluteUrl(parts.Request, connection.Scheme) : parts.Request.Target;
+                    HttpRequestRecord req = HttpRecordConversion.Request(parts.Request, parts.RequestBody, url, KeployTime.Zero);
                     HttpResponseRecord resp = HttpRecordConversion.Response(parts.Response, parts.ResponseBody, KeployTime.Zero);
                     connection.Recorder.Record(HttpSpec.CreateMock(req, resp, connection.Id, parts.FirstRequestByte, parts.LastResponseByte));
                 },
@@ -138,7 +141,7 @@ public sealed class HttpIntegration : IProtocolIntegration
                 if (response is null)
                 {
                     (Mock? closest, string diff) = HttpMatcher.Explain(request, pool?.GetAll(Kind) ?? []);
-                    string summary = $"{head.Method} {HttpRecordConversion.AbsoluteUrl(head)}";
+                    string summary = $"{head.Method} {HttpRecordConversion.AbsoluteUrl(head, connection.Scheme)}";
                     pool?.ReportMiss(new MockMiss(Kind, summary, closest?.Name, diff, connection.Destination.ToString()));
                     connection.Log($"http: no mock for {summary}; answered 502");
                     await output.WriteAsync(HttpWire.MissResponse, cancellationToken).ConfigureAwait(false);

@@ -46,14 +46,15 @@ internal static class HttpRecordConversion
         };
     }
 
-    /// <summary><c>http://&lt;Host header&gt;&lt;target&gt;</c> (the target as is when already absolute).</summary>
-    public static string AbsoluteUrl(HttpHead head)
+    /// <summary><c>&lt;scheme&gt;://&lt;Host header&gt;&lt;target&gt;</c> (the target as is when already absolute); the scheme is
+    /// <c>https</c> for a connection whose TLS the proxy terminated.</summary>
+    public static string AbsoluteUrl(HttpHead head, string scheme = "http")
     {
         if (head.Target.Contains("://", StringComparison.Ordinal) && !head.Target.StartsWith('/'))
         {
             return head.Target;
         }
 
-        return "http://" + (head.Get("Host") ?? "localhost") + head.Target;
+        return scheme + "://" + (head.Get("Host") ?? "localhost") + head.Target;
     }
 }

@@ -39,9 +39,9 @@ internal static class PostgresMockReader
         foreach (YamlMappingNode r in Entries(mock.Spec, "postgresresponses"))
         {
             string? payload = YamlNodes.GetString(r, "payload");
-            if (payload == "Tg==")
+            if (payload is "Tg==" or "Uw==")
             {
-                continue; // the 'N' answer to SSLRequest
+                continue; // the 'N' or 'S' answer to SSLRequest
             }
 
             if (!string.IsNullOrEmpty(payload))

@@ -2,12 +2,15 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Keploy.Core.Proxy;
 using Keploy.Core.Protocols.Postgres.Messages;
+using Keploy.Core.Tls;
 
 namespace Keploy.Core.Protocols.Postgres;
 
 /// <summary>
 /// Record mode for one connection: relays both directions byte-exact (complete messages are forwarded as soon as they are read),
-/// answers SSLRequest/GSSENCRequest with 'N' itself, and turns each request bundle (frontend messages up to and including Sync,
+/// passes an SSLRequest to the server when TLS interception is on (the server's 'S' means TLS on both legs with the keploy CA on
+/// the app's leg, then the plaintext is recorded; its 'N' goes to the app), otherwise answers SSLRequest/GSSENCRequest with 'N'
+/// itself, and turns each request bundle (frontend messages up to and including Sync,
 /// Query, the startup or a password message) plus the backend messages up to ReadyForQuery (or an authentication request that
 /// waits for the client) into one mock. Malformed traffic closes the connection with one logged line; mocks already recorded stay.
 /// </summary>
@@ -27,62 +30,115 @@ internal sealed class PostgresRecorder
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        PipeReader client = _connection.Client.Input;
-        PipeWriter clientOut = _connection.Client.Output;
-
-        // Startup phase: SSLRequest/GSSENCRequest answered here until a StartupMessage or CancelRequest arrives.
-        PgFrame first;
-        while (true)
+        IDuplexPipe appSide = _connection.Client;
+        IDuplexPipe? upstream = null;
+        TlsDuplexPipe? appTls = null;
+        try
         {
-            PgFrame? f = await PgFrameReader.ReadFrontendAsync(client, untyped: true, cancellationToken).ConfigureAwait(false);
-            if (f is null)
+            // Startup phase: SSLRequest/GSSENCRequest answered until a StartupMessage or CancelRequest arrives.
+            PgFrame first;
+            while (true)
             {
-                return;
-            }
-
-            PgMessage msg = PgMessageDecoder.DecodeFrontend(f.Value);
-            if (msg is SslRequest or GssEncRequest)
-            {
-                DateTimeOffset t = DateTimeOffset.UtcNow;
-                await clientOut.WriteAsync(new[] { (byte)'N' }, cancellationToken).ConfigureAwait(false);
-                Record(new PgExchange(_connection.Id, new[] { f.Value }, Array.Empty<PgFrame>(), t, DateTimeOffset.UtcNow, true, -1), refusal: true);
-                ReadResult peek = await client.ReadAsync(cancellationToken).ConfigureAwait(false);
-                client.AdvanceTo(peek.Buffer.Start, peek.Buffer.Start);
-                if (peek.Buffer.IsEmpty && peek.IsCompleted)
+                PgFrame? f = await PgFrameReader.ReadFrontendAsync(appSide.Input, untyped: true, cancellationToken).ConfigureAwait(false);
+                if (f is null)
                 {
-                    _connection.Log($"client closed after its {msg.Name} was refused with 'N': it probably requires encryption (sslmode=require/gssencmode=require); use sslmode=prefer or disable when recording");
                     return;
                 }
 
-                continue;
-            }
-
-            first = f.Value;
-            break;
-        }
-
-        IDuplexPipe upstream = await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
-        using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        try
-        {
-            lock (_gate)
-            {
-                _pending.Add((first, DateTimeOffset.UtcNow));
-            }
-
-            await upstream.Output.WriteAsync(first.Raw, cancellationToken).ConfigureAwait(false);
-            if (PgMessageDecoder.DecodeFrontend(first) is CancelRequest)
-            {
-                _connection.Log("CancelRequest relayed to the server (not recorded)");
-                lock (_gate)
+                PgMessage msg = PgMessageDecoder.DecodeFrontend(f.Value);
+                if (msg is SslRequest && _connection.Tls is { } tls && appTls is null)
                 {
-                    _pending.Clear();
+                    if (tls.IsPinned(_connection.Destination))
+                    {
+                        _connection.Log("SSLRequest from an app that refused the keploy CA before; relaying the connection untouched (not recorded)");
+                        upstream ??= await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
+                        await upstream.Output.WriteAsync(f.Value.Raw, cancellationToken).ConfigureAwait(false);
+                        await PipeRelay.BothWaysAsync(appSide, upstream, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+
+                    // Ask the real server; the app gets the server's answer. 'S': TLS on both legs, then record the plaintext.
+                    DateTimeOffset t = DateTimeOffset.UtcNow;
+                    upstream ??= await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
+                    await upstream.Output.WriteAsync(f.Value.Raw, cancellationToken).ConfigureAwait(false);
+                    int answer = await ReadByteAsync(upstream.Input, cancellationToken).ConfigureAwait(false);
+                    if (answer < 0)
+                    {
+                        _connection.Log("server closed the connection after the SSLRequest");
+                        return;
+                    }
+
+                    if (answer == 'S')
+                    {
+                        try
+                        {
+                            // The app's sslmode is unknown (require does not verify): the server's certificate is accepted as is.
+                            upstream = await tls.ConnectAsync(upstream, _connection.Destination.Address.ToString(), verify: false, askHttp11: false, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (TlsUpstreamException ex)
+                        {
+                            upstream = null; // disposed by ConnectAsync
+                            _connection.Log($"TLS handshake with the server failed after it accepted the SSLRequest ({ex.Message}); closing");
+                            return;
+                        }
+
+                        await appSide.Output.WriteAsync(new[] { (byte)'S' }, cancellationToken).ConfigureAwait(false);
+                        Record(new PgExchange(_connection.Id, new[] { f.Value }, Array.Empty<PgFrame>(), t, DateTimeOffset.UtcNow, true, -1), refusal: true, answer: 'S');
+                        TlsClientHello? hello = await TlsInterception.PeekClientHelloAsync(appSide.Input, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            appTls = await tls.AcceptAsync(appSide, hello?.ServerName, _connection.Destination.Address, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (TlsClientRejectedException)
+                        {
+                            tls.ReportRejected(_connection.Destination, hello?.ServerName, _connection.Log);
+                            return;
+                        }
+
+                        appSide = appTls;
+                        continue;
+                    }
+
+                    await appSide.Output.WriteAsync(new[] { (byte)answer }, cancellationToken).ConfigureAwait(false);
+                    Record(new PgExchange(_connection.Id, new[] { f.Value }, Array.Empty<PgFrame>(), t, DateTimeOffset.UtcNow, true, -1), refusal: true, answer: (char)answer);
+                    if (answer != 'N')
+                    {
+                        // An ErrorResponse (servers before 7.x): relay the rest untouched.
+                        await PipeRelay.BothWaysAsync(appSide, upstream, cancellationToken).ConfigureAwait(false);
+                        return;
+                    }
+
+                    continue;
                 }
+
+                if (msg is SslRequest or GssEncRequest)
+                {
+                    DateTimeOffset t = DateTimeOffset.UtcNow;
+                    await appSide.Output.WriteAsync(new[] { (byte)'N' }, cancellationToken).ConfigureAwait(false);
+                    Record(new PgExchange(_connection.Id, new[] { f.Value }, Array.Empty<PgFrame>(), t, DateTimeOffset.UtcNow, true, -1), refusal: true);
+                    ReadResult peek = await appSide.Input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    appSide.Input.AdvanceTo(peek.Buffer.Start, peek.Buffer.Start);
+                    if (peek.Buffer.IsEmpty && peek.IsCompleted)
+                    {
+                        _connection.Log($"client closed after its {msg.Name} was refused with 'N': it probably requires encryption (sslmode=require/gssencmode=require); use sslmode=prefer or disable when recording");
+                        return;
+                    }
+
+                    continue;
+                }
+
+                first = f.Value;
+                break;
             }
 
-            Task up = PumpAsync(client, upstream.Output, frontend: true, both);
-            Task down = PumpAsync(upstream.Input, clientOut, frontend: false, both);
-            await Task.WhenAll(up, down).ConfigureAwait(false);
+            bool firstSent = false;
+            if (appTls is not null && upstream is not null && PgMessageDecoder.DecodeFrontend(first) is StartupMessage)
+            {
+                (upstream, firstSent) = await AvoidChannelBindingAsync(first, upstream, cancellationToken).ConfigureAwait(false);
+            }
+
+            upstream ??= await _connection.ConnectUpstreamAsync!(cancellationToken).ConfigureAwait(false);
+            await RelayAsync(first, firstSent, appSide, upstream, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -90,7 +146,117 @@ internal sealed class PostgresRecorder
             {
                 await d.DisposeAsync().ConfigureAwait(false);
             }
+
+            if (appTls is not null)
+            {
+                await appTls.DisposeAsync().ConfigureAwait(false);
+            }
         }
+    }
+
+    private static async Task<int> ReadByteAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult r = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!r.Buffer.IsEmpty)
+            {
+                int b = r.Buffer.FirstSpan[0];
+                reader.AdvanceTo(r.Buffer.GetPosition(1));
+                return b;
+            }
+
+            reader.AdvanceTo(r.Buffer.End);
+            if (r.IsCompleted)
+            {
+                return -1;
+            }
+        }
+    }
+
+    /// <summary>
+    /// SCRAM-SHA-256-PLUS binds the authentication to the server's TLS certificate, which the app cannot see through the proxy (it
+    /// sees the keploy leaf), so it would fail. When the server offers it over TLS, the proxy's leg to the server is opened again
+    /// without TLS (the server then offers plain SCRAM-SHA-256, which passes through); a server that accepts only TLS keeps the TLS
+    /// leg and the reason is logged. The StartupMessage has been sent on the returned upstream; its first answer is left unread.
+    /// </summary>
+    private async Task<(IDuplexPipe Upstream, bool FirstSent)> AvoidChannelBindingAsync(PgFrame startup, IDuplexPipe tlsUpstream, CancellationToken ct)
+    {
+        await tlsUpstream.Output.WriteAsync(startup.Raw, ct).ConfigureAwait(false);
+        PgFrame? answer = await PeekBackendAsync(tlsUpstream.Input, ct).ConfigureAwait(false);
+        if (answer is not { } a || PgMessageDecoder.DecodeBackend(a) is not AuthenticationSasl sasl
+            || !sasl.Mechanisms.Any(m => m.EndsWith("-PLUS", StringComparison.Ordinal)))
+        {
+            return (tlsUpstream, true);
+        }
+
+        IDuplexPipe plain = await _connection.ConnectUpstreamAsync!(ct).ConfigureAwait(false);
+        await plain.Output.WriteAsync(startup.Raw, ct).ConfigureAwait(false);
+        PgFrame? plainAnswer = await PeekBackendAsync(plain.Input, ct).ConfigureAwait(false);
+        if (plainAnswer is { Letter: 'R' })
+        {
+            _connection.Log("the server offers SCRAM channel binding (SCRAM-SHA-256-PLUS) over TLS, which cannot pass through TLS interception; the app's connection is TLS, the recorder's connection to the server is not");
+            if (tlsUpstream is IAsyncDisposable d)
+            {
+                await d.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return (plain, true);
+        }
+
+        if (plain is IAsyncDisposable p)
+        {
+            await p.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connection.Log($"the server offers SCRAM channel binding (SCRAM-SHA-256-PLUS) and accepts only TLS: the app's authentication through the recorder fails unless it disables channel binding while recording (Npgsql `Channel Binding=Disable`, libpq `channel_binding=disable`) or the port is passed through (--pass-through-ports {_connection.Destination.Port})");
+        return (tlsUpstream, true);
+    }
+
+    private static async Task<PgFrame?> PeekBackendAsync(PipeReader reader, CancellationToken ct)
+    {
+        while (true)
+        {
+            ReadResult r = await reader.ReadAsync(ct).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = r.Buffer;
+            if (PgFrameReader.TryRead(ref buffer, untyped: false, frontend: false, out PgFrame frame))
+            {
+                reader.AdvanceTo(r.Buffer.Start, r.Buffer.Start);
+                return frame;
+            }
+
+            reader.AdvanceTo(r.Buffer.Start, r.Buffer.End);
+            if (r.IsCompleted)
+            {
+                return null;
+            }
+        }
+    }
+
+    private async Task RelayAsync(PgFrame first, bool firstSent, IDuplexPipe appSide, IDuplexPipe upstream, CancellationToken cancellationToken)
+    {
+        using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        lock (_gate)
+        {
+            _pending.Add((first, DateTimeOffset.UtcNow));
+        }
+
+        if (!firstSent)
+        {
+            await upstream.Output.WriteAsync(first.Raw, cancellationToken).ConfigureAwait(false);
+        }
+        if (PgMessageDecoder.DecodeFrontend(first) is CancelRequest)
+        {
+            _connection.Log("CancelRequest relayed to the server (not recorded)");
+            lock (_gate)
+            {
+                _pending.Clear();
+            }
+        }
+
+        Task up = PumpAsync(appSide.Input, upstream.Output, frontend: true, both);
+        Task down = PumpAsync(upstream.Input, appSide.Output, frontend: false, both);
+        await Task.WhenAll(up, down).ConfigureAwait(false);
     }
 
     private async Task PumpAsync(PipeReader from, PipeWriter to, bool frontend, CancellationTokenSource both)
@@ -276,7 +442,7 @@ internal sealed class PostgresRecorder
         Record(x, refusal: false);
     }
 
-    private void Record(PgExchange x, bool refusal)
+    private void Record(PgExchange x, bool refusal, char answer = 'N')
     {
         if (_connection.Recorder is null)
         {
@@ -284,10 +450,10 @@ internal sealed class PostgresRecorder
         }
 
         // Written on the relaying task, after the server's bytes went to the client: nothing is queued, so nothing can be lost.
-        Write(x, refusal);
+        Write(x, refusal, answer);
     }
 
-    private void Write(PgExchange x, bool refusal)
+    private void Write(PgExchange x, bool refusal, char answer)
     {
         if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
         {
@@ -304,10 +470,10 @@ internal sealed class PostgresRecorder
         var mock = PostgresMockWriter.Build(x);
         if (refusal)
         {
-            // The one-byte 'N' answer is not a framed message; write it as Keploy does (payload Tg==).
+            // The one-byte 'N' (or 'S') answer is not a framed message; write it as Keploy does (payload Tg==, or Uw== for 'S').
             YamlDotNet.RepresentationModel.YamlSequenceNode responses = (YamlDotNet.RepresentationModel.YamlSequenceNode)mock.Spec.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("postgresresponses")];
             responses.Children.Clear();
-            responses.Add(new YamlDotNet.RepresentationModel.YamlMappingNode { { "payload", "Tg==" }, { "auth_type", "0" } });
+            responses.Add(new YamlDotNet.RepresentationModel.YamlMappingNode { { "payload", Convert.ToBase64String(new[] { (byte)answer }) }, { "auth_type", "0" } });
         }
 
         _connection.Recorder!.Record(mock);

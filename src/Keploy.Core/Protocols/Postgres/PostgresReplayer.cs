@@ -9,7 +9,7 @@ using Keploy.Core.Replay.Matching;
 namespace Keploy.Core.Protocols.Postgres;
 
 /// <summary>
-/// Test mode for one connection: plays PostgreSQL from the mocks. SSLRequest/GSSENCRequest → 'N'; StartupMessage → AuthenticationOk
+/// Test mode for one connection: plays PostgreSQL from the mocks. SSLRequest → 'S' and TLS with the keploy CA when TLS interception is on, else 'N'; GSSENCRequest → 'N'; StartupMessage → AuthenticationOk
 /// at once (any password works), the recorded ParameterStatus set (or a synthesised one), BackendKeyData, ReadyForQuery 'I'. Each
 /// request bundle (up to Sync or Query) is matched by <see cref="PgBundle.Signature"/> against
 /// <see cref="MockPool.GetCandidates"/> in order (so repeats get their answers in recorded order); the recorded backend bytes are
@@ -37,6 +37,7 @@ internal sealed class PostgresReplayer
     {
         PipeReader input = _connection.Client.Input;
         PipeWriter output = _connection.Client.Output;
+        Keploy.Core.Tls.TlsDuplexPipe? appTls = null;
         try
         {
             while (true)
@@ -48,6 +49,27 @@ internal sealed class PostgresReplayer
                 }
 
                 PgMessage msg = PgMessageDecoder.DecodeFrontend(f.Value);
+                if (msg is SslRequest && _connection.Tls is { } tls && appTls is null)
+                {
+                    // TLS as the real server offered it at record time (or would): 'S', then the keploy CA's leaf.
+                    await output.WriteAsync(new[] { (byte)'S' }, ct).ConfigureAwait(false);
+                    Keploy.Core.Tls.TlsClientHello? hello = await Keploy.Core.Tls.TlsInterception.PeekClientHelloAsync(input, ct).ConfigureAwait(false);
+                    try
+                    {
+                        appTls = await tls.AcceptAsync(_connection.Client, hello?.ServerName, _connection.Destination.Address, Array.Empty<string>(), ct).ConfigureAwait(false);
+                    }
+                    catch (Keploy.Core.Tls.TlsClientRejectedException)
+                    {
+                        tls.ReportRejected(_connection.Destination, hello?.ServerName, _connection.Log);
+                        _pool.ReportMiss(new MockMiss("Postgres", $"TLS connection to {_connection.Destination} (the app does not trust the keploy CA)", null, null, _connection.Destination.ToString()));
+                        return;
+                    }
+
+                    input = appTls.Input;
+                    output = appTls.Output;
+                    continue;
+                }
+
                 if (msg is SslRequest or GssEncRequest)
                 {
                     await output.WriteAsync(new[] { (byte)'N' }, ct).ConfigureAwait(false);
@@ -96,6 +118,13 @@ internal sealed class PostgresReplayer
         catch (PgProtocolException ex)
         {
             _connection.Log($"closing: malformed frontend traffic: {ex.Message}");
+        }
+        finally
+        {
+            if (appTls is not null)
+            {
+                await appTls.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
