@@ -55,6 +55,11 @@ internal static class CommandLineOptions
 
     public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };
 
+    public static readonly Option<bool?> FreezeTime = new("--freeze-time", "--freezeTime")
+    {
+        Description = "Run the app with its clock at each test's recorded time (libfaketime through LD_PRELOAD; apt-get install libfaketime).",
+    };
+
     public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
 
     /// <summary>True when the user typed the option (not a default).</summary>

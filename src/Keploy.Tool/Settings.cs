@@ -47,6 +47,8 @@ internal sealed class Settings
 
     public GlobalNoiseConfig GlobalNoise { get; init; } = new();
 
+    public bool FreezeTime { get; init; }
+
     public static Settings Resolve(ParseResult parse, bool isTest)
     {
         string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? ".";
@@ -96,6 +98,7 @@ internal sealed class Settings
             CompareAll = parse.GetValue(CommandLineOptions.CompareAll) ?? config.Test.CompareAll,
             DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
+            FreezeTime = parse.GetValue(CommandLineOptions.FreezeTime) ?? config.Test.FreezeTime,
         };
     }
 
@@ -115,6 +118,7 @@ internal sealed class Settings
         IgnoreOrdering = IgnoreOrdering,
         CompareAll = CompareAll,
         DisableAutoHeaderNoise = DisableAutoHeaderNoise,
+        FreezeTime = FreezeTime,
     };
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -23,6 +23,12 @@ internal static class TestCommand
             }
         }
 
+        if (settings.FreezeTime && settings.Command is not null && FrozenClock.FindLibrary() is null)
+        {
+            console.Error($"--freeze-time needs libfaketime, which is not installed; install it with `apt-get install -y {FrozenClock.PackageName}`");
+            return (int)ExitCode.Failure;
+        }
+
         ReplayOptions options = settings.ToReplayOptions();
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);
