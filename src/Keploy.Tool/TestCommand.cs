@@ -25,7 +25,7 @@ internal static class TestCommand
 
         if (settings.FreezeTime && settings.Command is not null && FrozenClock.FindLibrary() is null)
         {
-            console.Error($"--freeze-time needs libfaketime, which is not installed; install it with `apt-get install -y {FrozenClock.PackageName}`");
+            console.Error(FrozenClock.MissingLibraryMessage());
             return (int)ExitCode.Failure;
         }
 

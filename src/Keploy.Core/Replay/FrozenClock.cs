@@ -56,12 +56,22 @@ public sealed class FrozenClock : IDisposable
     /// <summary>The recorded time the clock was last moved to, or null before the first <see cref="MoveTo"/>.</summary>
     public DateTimeOffset? Target { get; private set; }
 
+    /// <summary>Environment variable naming the libfaketime library to use instead of the installed one (for example a newer build).</summary>
+    public const string LibraryVariable = "KEPLOY_LIBFAKETIME";
+
     /// <summary>
-    /// Finds libfaketime in the usual places (<c>/usr/lib/&lt;multiarch&gt;/faketime</c>, <c>/usr/lib/faketime</c>,
-    /// <c>/usr/lib64/faketime</c>, <c>/usr/local/lib/faketime</c>, then any <c>/usr/lib/*/faketime</c>); null when none is installed.
+    /// Finds libfaketime: the file <see cref="LibraryVariable"/> names when set, else the thread-safe <c>libfaketimeMT.so.1</c> in the
+    /// usual places (<c>/usr/lib/&lt;multiarch&gt;/faketime</c>, <c>/usr/lib/faketime</c>, <c>/usr/lib64/faketime</c>,
+    /// <c>/usr/local/lib/faketime</c>, then any <c>/usr/lib/*/faketime</c>); null when there is none.
     /// </summary>
     public static string? FindLibrary()
     {
+        string? chosen = System.Environment.GetEnvironmentVariable(LibraryVariable);
+        if (!string.IsNullOrWhiteSpace(chosen))
+        {
+            return File.Exists(chosen) ? Path.GetFullPath(chosen) : null;
+        }
+
         string triplet = RuntimeInformation.OSArchitecture switch
         {
             Architecture.X64 => "x86_64-linux-gnu",
@@ -112,10 +122,18 @@ public sealed class FrozenClock : IDisposable
     /// </summary>
     public static FrozenClock Create()
     {
-        string library = FindLibrary()
-            ?? throw new InvalidOperationException($"--freeze-time needs libfaketime ({LibraryFileName}), which is not installed; install it with `apt-get install -y {PackageName}`");
+        string library = FindLibrary() ?? throw new InvalidOperationException(MissingLibraryMessage());
         string directory = Directory.CreateTempSubdirectory("keploy-freeze-time-").FullName;
         return new FrozenClock(library, directory);
+    }
+
+    /// <summary>The one-line error for a missing library: names the package (and <see cref="LibraryVariable"/> when it is set).</summary>
+    public static string MissingLibraryMessage()
+    {
+        string? chosen = System.Environment.GetEnvironmentVariable(LibraryVariable);
+        return string.IsNullOrWhiteSpace(chosen)
+            ? $"--freeze-time needs libfaketime ({LibraryFileName}), which is not installed; install it with `apt-get install -y {PackageName}`"
+            : $"--freeze-time: {LibraryVariable}={chosen} does not exist; unset it to use the installed libfaketime (`apt-get install -y {PackageName}`)";
     }
 
     /// <summary>
