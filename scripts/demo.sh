@@ -5,12 +5,16 @@
 #      samples/traffic.sh sends real traffic with curl; stops Catalog and replays with `dotnet keploy test`: Orders'
 #      calls to Catalog are served from the mocks;
 #   3. starts PostgreSQL (scripts/postgres.sh, Debian's packages), records the Inventory service (EF Core + Npgsql)
-#      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks.
-#   Ends with the total over both replays: "N passed, N failed".
-# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/Orders/keploy and DIR/Inventory/keploy (default DIR: a fresh
+#      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks;
+#   4. makes a private CA and a certificate with openssl, starts FxRates over HTTPS with it and records the Payments service
+#      (trusts the CA through SSL_CERT_FILE; PostgreSQL over sslmode=require; JWT sessions) while samples/payments-traffic.sh
+#      runs; stops FxRates and PostgreSQL and replays Payments with --freeze-time (its clock at each recorded request's time).
+#   Ends with the total over the three replays: "N passed, N failed".
+# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
+#        PAYMENTS_PORT, FXRATES_PORT  ports of the Payments sample and its HTTPS dependency (default: free ports)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -38,7 +42,7 @@ read -r -a keploy <<< "${KEPLOY:-dotnet keploy}"
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:5100"
 inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:5300"
-for app in Orders Inventory; do
+for app in Orders Inventory Payments; do
   mkdir -p "$work/$app"
   [[ -f "$work/$app/keploy.yml" ]] || cp "samples/$app/keploy.yml" "$work/$app/keploy.yml"
 done
@@ -47,6 +51,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
 
 # record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL: records while the traffic script runs, then stops the recorder (SIGTERM).
@@ -60,13 +65,13 @@ record() {
   wait "$recorder" || { echo "record failed" >&2; exit 1; }
 }
 
-# replay APP_DIR APP_COMMAND: runs `test` and keeps its closing "N passed, N failed" line.
+# replay APP_DIR APP_COMMAND [FLAGS...]: runs `test` and keeps its closing "N passed, N failed" line.
 totals=()
 replay() {
-  say "Replaying $(basename "$1"): ${keploy[*]} test -c \"$2\""
+  say "Replaying $(basename "$1"): ${keploy[*]} test -c \"$2\" ${*:3}"
   local log; log="$(mktemp)"
   set +e
-  (cd "$1" && "${keploy[@]}" test -c "$2" --disable-ansi) | tee "$log"
+  (cd "$1" && "${keploy[@]}" test -c "$2" --disable-ansi "${@:3}") | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
   totals+=("$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)")
@@ -76,7 +81,7 @@ replay() {
 
 status=0
 
-say "1/2 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:5200"
+say "1/3 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:5200"
 dotnet "$catalog_dll" --urls http://127.0.0.1:5200 >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port 5200
@@ -86,7 +91,7 @@ kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed 5200 Catalog
 replay "$work/Orders" "$orders_cmd" || status=1
 
-say "2/2 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
+say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
 bash scripts/postgres.sh start
 record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh http://127.0.0.1:5300
 say "Stopping PostgreSQL: the replay must not need it"
@@ -94,7 +99,30 @@ bash scripts/postgres.sh stop
 closed 55432 PostgreSQL
 replay "$work/Inventory" "$inventory_cmd" || status=1
 
-say "Recorded test-sets are in $work/Orders/keploy and $work/Inventory/keploy"
+say "3/3 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
+tls="$work/Payments/tls"
+bash samples/Payments/make-certs.sh "$tls"
+fx_port="${FXRATES_PORT:-$(free_port)}"
+payments_port="${PAYMENTS_PORT:-$(free_port)}"
+pg_port="${KEPLOY_PG_PORT:-55432}"
+dotnet "$root/samples/FxRates/bin/Release/net10.0/FxRates.dll" --urls "https://127.0.0.1:$fx_port" \
+  --Kestrel:Certificates:Default:Path="$tls/fxrates.crt" --Kestrel:Certificates:Default:KeyPath="$tls/fxrates.key" >/dev/null 2>&1 &
+fxrates=$!; pids+=("$fxrates")
+wait_port "$fx_port"
+bash scripts/postgres.sh start
+# As a user of a private CA would: the app trusts it through SSL_CERT_FILE; its database connection requires TLS.
+export SSL_CERT_FILE="$tls/ca.crt" FX_URL="https://127.0.0.1:$fx_port"
+export PAYMENTS_DB="Host=127.0.0.1;Port=$pg_port;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require"
+payments_cmd="dotnet $root/samples/Payments/bin/Release/net10.0/Payments.dll --urls http://127.0.0.1:$payments_port"
+record "$work/Payments" "$payments_cmd" samples/payments-traffic.sh "http://127.0.0.1:$payments_port"
+say "Stopping FxRates and PostgreSQL: the replay must need neither"
+kill "$fxrates" 2>/dev/null || true; wait "$fxrates" 2>/dev/null || true
+closed "$fx_port" FxRates
+bash scripts/postgres.sh stop
+closed "$pg_port" PostgreSQL
+replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
+
+say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy and $work/Payments/keploy"
 passed=0; failed=0
 for t in "${totals[@]}"; do
   [[ -n "$t" ]] || { failed=$((failed + 1)); continue; }

@@ -6,10 +6,12 @@
 #   postgresql, postgresql-contrib    - the PostgreSQL sample, tests and pgbench
 #   curl                              - the sample's traffic scripts
 #   python3, util-linux (setsid)      - tiny test apps in the eBPF and adapter tests; the capture watchdog
-#   openssl, ca-certificates          - the test PostgreSQL's TLS certificate; the system CA bundle TLS interception extends
+#   openssl, ca-certificates          - the test PostgreSQL's TLS certificate; the system CA bundle TLS interception extends;
+#                                       the Payments sample's private CA and certificates (scripts/demo.sh)
+#   libfaketime                       - `test --freeze-time` (LD_PRELOAD into the app)
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
-pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux openssl ca-certificates)
+pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux openssl ca-certificates libfaketime)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -63,6 +63,11 @@ internal static class CommandLineOptions
     /// <summary><c>record --no-sanitize</c>: write secrets as recorded instead of placeholders plus secret.yaml.</summary>
     public static readonly Option<bool> NoSanitize = new("--no-sanitize", "--noSanitize") { Description = "Record secrets (auth headers, cookies, tokens, passwords) in plain text instead of {{string .secret.<key> }} placeholders with their values in secret.yaml." };
 
+    public static readonly Option<bool?> FreezeTime = new("--freeze-time", "--freezeTime")
+    {
+        Description = "Run the app with its clock at each test's recorded time (libfaketime through LD_PRELOAD; apt-get install libfaketime).",
+    };
+
     public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
 
     /// <summary>

@@ -54,7 +54,7 @@ internal static class Program
                  {
                      CommandLineOptions.Delay, CommandLineOptions.HealthUrl, CommandLineOptions.HealthPollTimeout, CommandLineOptions.ApiTimeout,
                      CommandLineOptions.TestSets, CommandLineOptions.Host, CommandLineOptions.Port, CommandLineOptions.IgnoreOrdering,
-                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.StrictMocks,
+                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.StrictMocks, CommandLineOptions.FreezeTime,
                  })
         {
             test.Options.Add(option);

@@ -49,6 +49,8 @@ internal sealed class Settings
 
     public GlobalNoiseConfig GlobalNoise { get; init; } = new();
 
+    public bool FreezeTime { get; init; }
+
     public static Settings Resolve(ParseResult parse, bool isTest)
     {
         string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? ".";
@@ -104,6 +106,7 @@ internal sealed class Settings
             StrictMocks = parse.GetValue(CommandLineOptions.StrictMocks) ?? config.Test.StrictMocks,
             DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
+            FreezeTime = parse.GetValue(CommandLineOptions.FreezeTime) ?? config.Test.FreezeTime,
         };
         settings.Validate();
         return settings;
@@ -168,6 +171,7 @@ internal sealed class Settings
         CompareAll = CompareAll,
         StrictMocks = StrictMocks,
         DisableAutoHeaderNoise = DisableAutoHeaderNoise,
+        FreezeTime = FreezeTime,
     };
 
     private static string? NonEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

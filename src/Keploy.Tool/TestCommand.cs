@@ -27,6 +27,17 @@ internal static class TestCommand
             return (int)ExitCode.Failure;
         }
 
+        if (settings.FreezeTime && settings.Command is not null && FrozenClock.FindLibrary() is null)
+        {
+            console.Error(FrozenClock.MissingLibraryMessage());
+            return (int)ExitCode.Failure;
+        }
+
+        if (settings.FreezeTime && settings.Command is null)
+        {
+            console.Warn("--freeze-time needs the app started by keploy (-c/--command); the running app's clock is left alone");
+        }
+
         ReplayOptions options = settings.ToReplayOptions();
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);

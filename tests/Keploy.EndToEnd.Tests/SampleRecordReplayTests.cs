@@ -32,11 +32,20 @@ public sealed class SampleRecordReplayTests
             string pgMocks = File.ReadAllText(Path.Combine(pgSet, "mocks.yaml"));
             Assert.True(Regex.Matches(pgMocks, @"^kind: Postgres$", RegexOptions.Multiline).Count >= 6, "expected EF Core's statements recorded as Postgres mocks");
 
+            // Payments: HTTPS to FxRates (private CA), PostgreSQL over TLS, JWT expiry; replayed with --freeze-time.
+            string paySet = Path.Combine(work, "Payments", "keploy", "test-set-0");
+            string[] payTests = Directory.GetFiles(Path.Combine(paySet, "tests"), "*.yaml");
+            Assert.True(payTests.Length >= 12, $"expected at least 12 recorded Payments test cases, found {payTests.Length}");
+            string payMocks = File.ReadAllText(Path.Combine(paySet, "mocks.yaml"));
+            Assert.Contains("https://127.0.0.1:", payMocks, StringComparison.Ordinal);
+            Assert.Matches(new Regex(@"^kind: Postgres$", RegexOptions.Multiline), payMocks);
+
             MatchCollection summaries = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
-            Assert.True(summaries.Count >= 3, $"expected a summary line per replay and a total:\n{Tail(output)}");
+            Assert.True(summaries.Count >= 4, $"expected a summary line per replay and a total:\n{Tail(output)}");
             Assert.Equal($"{tests.Length} passed, 0 failed", summaries[0].Value);
             Assert.Equal($"{pgTests.Length} passed, 0 failed", summaries[1].Value);
-            Assert.Equal($"{tests.Length + pgTests.Length} passed, 0 failed", summaries[^1].Value);
+            Assert.Equal($"{payTests.Length} passed, 0 failed", summaries[2].Value);
+            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length} passed, 0 failed", summaries[^1].Value);
 
             // A changed expectation must fail exactly that test, with a diff, while the downstream service stays stopped.
             string victim = tests.OrderBy(t => t, StringComparer.Ordinal).First(t => File.ReadAllText(t).Contains("/orders/quote?sku=KB-001", StringComparison.Ordinal));

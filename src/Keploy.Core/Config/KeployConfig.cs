@@ -202,7 +202,7 @@ public sealed class KeployConfig
     /// <c>KEPLOY_TEST_DELAY</c>, <c>KEPLOY_TEST_API_TIMEOUT</c>, <c>KEPLOY_TEST_HEALTH_URL</c>, <c>KEPLOY_TEST_HEALTH_POLL_TIMEOUT</c>,
     /// <c>KEPLOY_TEST_HOST</c>, <c>KEPLOY_TEST_PORT</c>, <c>KEPLOY_TEST_IGNORE_ORDERING</c>, <c>KEPLOY_TEST_MOCKING</c>,
     /// <c>KEPLOY_TEST_COMPARE_ALL</c>, <c>KEPLOY_TEST_DISABLE_AUTO_HEADER_NOISE</c>, <c>KEPLOY_TEST_REMOVE_UNUSED_MOCKS</c>,
-    /// <c>KEPLOY_TEST_MUST_PASS</c>, <c>KEPLOY_RECORD_RECORD_TIMER</c>, and Keploy's own <c>KEPLOY_STRICT_MOCK_WINDOW=0|1</c>.
+    /// <c>KEPLOY_TEST_MUST_PASS</c>, <c>KEPLOY_TEST_FREEZE_TIME</c>, <c>KEPLOY_RECORD_RECORD_TIMER</c>, and Keploy's own <c>KEPLOY_STRICT_MOCK_WINDOW=0|1</c>.
     /// Booleans accept <c>true/false/1/0</c>. Unset or empty variables are ignored.
     /// </summary>
     /// <returns>The names of the variables applied.</returns>
@@ -245,6 +245,7 @@ public sealed class KeployConfig
         B("KEPLOY_TEST_REMOVE_UNUSED_MOCKS", v => Test.RemoveUnusedMocks = v);
         B("KEPLOY_TEST_MUST_PASS", v => Test.MustPass = v);
         B("KEPLOY_STRICT_MOCK_WINDOW", v => Test.StrictMockWindow = v);
+        B("KEPLOY_TEST_FREEZE_TIME", v => Test.FreezeTime = v);
         D("KEPLOY_RECORD_RECORD_TIMER", v => Record.RecordTimer = v);
         return applied;
     }

@@ -73,6 +73,12 @@ public sealed class TestSection
     /// <summary><c>maxFlakyChecks</c> (1).</summary>
     public int MaxFlakyChecks { get; set; } = 1;
 
+    /// <summary>
+    /// <c>freezeTime</c> (false): run the app with its clock at each test's recorded request time (libfaketime; see
+    /// <c>Keploy.Core.Replay.FrozenClock</c>). The flag <c>--freeze-time</c> sets it too.
+    /// </summary>
+    public bool FreezeTime { get; set; }
+
     /// <summary><c>mongoPassword</c>.</summary>
     public string MongoPassword { get; set; } = "";
 
@@ -113,6 +119,7 @@ public sealed class TestSection
         r.Int(map, "maxFailAttempts", v => MaxFailAttempts = v);
         r.Int(map, "maxFlakyChecks", v => MaxFlakyChecks = v);
         r.String(map, "mongoPassword", v => MongoPassword = v);
+        r.Bool(map, "freezeTime", v => FreezeTime = v);
     }
 
     internal void Write(YamlMappingNode map)
@@ -151,6 +158,11 @@ public sealed class TestSection
         KeployConfig.Set(map, "compareAll", KeployYaml.Bool(CompareAll));
         KeployConfig.Set(map, "disableAutoHeaderNoise", KeployYaml.Bool(DisableAutoHeaderNoise));
         KeployConfig.Set(map, "strictMockWindow", KeployYaml.Bool(StrictMockWindow));
+        if (FreezeTime)
+        {
+            // Not in Keploy's generated template: written only when set, so a default file stays Keploy's.
+            KeployConfig.Set(map, "freezeTime", KeployYaml.Bool(FreezeTime));
+        }
     }
 
     private static YamlMappingNode SetMapNode(Dictionary<string, List<string>> sets)

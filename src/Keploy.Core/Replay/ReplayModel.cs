@@ -62,6 +62,12 @@ public sealed class ReplayOptions
     /// </summary>
     public bool StrictMocks { get; set; }
 
+    /// <summary>
+    /// Run the app with its wall clock at each test's recorded request time (<c>--freeze-time</c>, keploy.yml
+    /// <c>test.freezeTime</c>; libfaketime, see <see cref="FrozenClock"/>). Only with <see cref="AppCommand"/>.
+    /// </summary>
+    public bool FreezeTime { get; set; }
+
     /// <summary>Redirect the app's outgoing connections with eBPF (default). False only for tests of the engine itself.</summary>
     public bool UseEbpf { get; set; } = true;
 }

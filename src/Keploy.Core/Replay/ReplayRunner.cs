@@ -161,6 +161,7 @@ public sealed class ReplayRunner
         EbpfCapture? capture = null;
         ProxyServer? proxy = null;
         AppProcess? app = null;
+        FrozenClock? clock = null;
         AppLog appLog = new(observer);
         Keploy.Core.Tls.TlsSetup? tls = null;
         try
@@ -203,7 +204,9 @@ public sealed class ReplayRunner
                 }
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
-                app = capture.StartApp(_options.AppCommand, workingDirectory, tls?.AppEnvironment ?? _options.AppEnvironment, appLog.Add);
+                clock = StartFrozenClock(plan.Select(p => p.View?.Request.Timestamp), observer);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(clock, tls?.AppEnvironment ?? _options.AppEnvironment), appLog.Add);
+                clock?.TrackProcess(app.Pid);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
 
@@ -234,7 +237,7 @@ public sealed class ReplayRunner
                 observer?.TestStarted(testSetId, test);
                 TestCaseResult testResult = view is null
                     ? Unsupported(testSetId, test)
-                    : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, cancellationToken).ConfigureAwait(false);
+                    : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, clock, cancellationToken).ConfigureAwait(false);
                 result.Tests.Add(testResult);
                 observer?.TestCompleted(testResult);
             }
@@ -279,6 +282,7 @@ public sealed class ReplayRunner
             }
 
             capture?.Dispose();
+            clock?.Dispose();
             result.Duration = stopwatch.Elapsed;
         }
 
@@ -321,6 +325,45 @@ public sealed class ReplayRunner
         return names;
     }
 
+    /// <summary>
+    /// <c>--freeze-time</c>: creates the app's libfaketime clock and sets it to the first recorded request's time before the app
+    /// starts (the app may read the time at start-up); null without the option. Throws <see cref="InvalidOperationException"/>
+    /// naming the package when libfaketime is missing.
+    /// </summary>
+    private FrozenClock? StartFrozenClock(IEnumerable<DateTimeOffset?> requestTimes, IReplayObserver? observer)
+    {
+        if (!_options.FreezeTime)
+        {
+            return null;
+        }
+
+        FrozenClock clock = FrozenClock.Create();
+        DateTimeOffset? first = requestTimes.FirstOrDefault(t => t is not null);
+        if (first is { } time)
+        {
+            clock.MoveTo(time);
+            observer?.Message($"freeze-time: the app's clock starts at {time.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} (libfaketime {clock.Library}) and is moved to each test's recorded request time");
+        }
+
+        return clock;
+    }
+
+    private static IReadOnlyDictionary<string, string> AppEnvironment(FrozenClock? clock, IReadOnlyDictionary<string, string> baseEnvironment)
+    {
+        if (clock is null)
+        {
+            return baseEnvironment;
+        }
+
+        Dictionary<string, string> environment = new(baseEnvironment, StringComparer.Ordinal);
+        foreach ((string key, string value) in clock.Environment)
+        {
+            environment[key] = key == "LD_PRELOAD" && environment.TryGetValue(key, out string? own) && own.Length > 0 ? value + ":" + own : value;
+        }
+
+        return environment;
+    }
+
     private static TestCaseResult Unsupported(string testSetId, TestCase test)
     {
         DateTimeOffset now = DateTimeOffset.Now;
@@ -335,10 +378,11 @@ public sealed class ReplayRunner
         };
     }
 
-    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, ReplaySecrets secrets, CancellationToken cancellationToken)
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, ReplaySecrets secrets, FrozenClock? clock, CancellationToken cancellationToken)
     {
         TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
         pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
+        clock?.MoveTo(view.Request.Timestamp);
         string? sendError = null;
         HttpResponseRecord? actual = null;
         try

@@ -50,6 +50,16 @@ public class HttpResponseComparerTests
     }
 
     [Fact]
+    public void BooleanValueChangeFails()
+    {
+        ComparisonResult r = HttpResponseComparer.Compare(Resp("{\"valid\":true}"), Resp("{\"valid\":false}"), NoiseRules.Empty);
+        Assert.False(r.Passed);
+        Assert.Contains("$.valid expected true actual false", r.Differences.Select(d => d.ToString()));
+        Assert.False(HttpResponseComparer.Compare(Resp("[true,false]"), Resp("[false,false]"), NoiseRules.Empty).Passed);
+        Assert.True(HttpResponseComparer.Compare(Resp("[true,false]"), Resp("[false,true]"), NoiseRules.Empty).Passed);
+    }
+
+    [Fact]
     public void MultisetCountsDuplicates()
     {
         ComparisonResult r = HttpResponseComparer.Compare(Resp("[1,1,2]"), Resp("[1,2,2]"), NoiseRules.Empty);

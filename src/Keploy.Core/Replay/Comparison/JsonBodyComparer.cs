@@ -53,8 +53,11 @@ internal sealed partial class JsonBodyComparer
                 }
 
                 return string.Equals(e.GetRawText(), a.GetRawText(), StringComparison.Ordinal);
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                return e.ValueKind == a.ValueKind;
             default:
-                return true; // true, false, null: equal kinds are equal values
+                return true; // null: equal kinds are equal values
         }
     }
 
