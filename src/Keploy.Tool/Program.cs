@@ -46,7 +46,7 @@ internal static class Program
                  {
                      CommandLineOptions.Delay, CommandLineOptions.HealthUrl, CommandLineOptions.HealthPollTimeout, CommandLineOptions.ApiTimeout,
                      CommandLineOptions.TestSets, CommandLineOptions.Host, CommandLineOptions.Port, CommandLineOptions.IgnoreOrdering,
-                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise,
+                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.ReportFormat,
                  })
         {
             test.Options.Add(option);
@@ -54,6 +54,9 @@ internal static class Program
 
         test.SetAction((parse, ct) => TestCommand.RunAsync(parse, ct));
         root.Subcommands.Add(test);
+
+        root.Subcommands.Add(ReportCommand.BuildReport());
+        root.Subcommands.Add(ReportCommand.BuildDiff());
 
         Command config = new("config", "Work with keploy.yml.");
         config.Options.Add(CommandLineOptions.Generate);
