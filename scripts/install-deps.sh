@@ -6,9 +6,10 @@
 #   postgresql, postgresql-contrib    - the PostgreSQL sample, tests and pgbench
 #   curl                              - the sample's traffic scripts
 #   python3, util-linux (setsid)      - tiny test apps in the eBPF and adapter tests; the capture watchdog
+#   chromium                          - headless browser of the HTML report test (driven by Microsoft.Playwright, no download)
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
-pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux)
+pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

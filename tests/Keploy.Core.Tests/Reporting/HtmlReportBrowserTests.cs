@@ -8,8 +8,8 @@ namespace Keploy.Core.Tests.Reporting;
 /// <summary>
 /// The HTML report in a real headless Chromium (Debian's /usr/bin/chromium driven by Microsoft.Playwright; no browser download,
 /// no network: the page is opened from a file and every request but file:// is aborted). Screenshots are saved under
-/// <c>$KEPLOY_TEST_RESULTS</c> or <c>tests/Keploy.Core.Tests/TestResults/HtmlReportBrowserTests/</c> and their paths written to the
-/// test output.
+/// <c>$KEPLOY_TEST_RESULTS/HtmlReportBrowserTests/</c>, else <c>TestResults/HtmlReportBrowserTests/</c> at the repository root (the
+/// results directory scripts/test.sh gives <c>dotnet test</c>), and their paths written to the test output (in the TRX).
 /// </summary>
 public sealed class HtmlReportBrowserTests : IAsyncLifetime
 {
@@ -103,6 +103,7 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         ILocator ignored = row.Locator("table.sbs td.n", new LocatorLocatorOptions { HasText = "createdAt" });
         Assert.Equal(2, await ignored.CountAsync()); // createdAt is noise: shown, struck through, on both sides
         Assert.Contains("mock-0", await row.InnerTextAsync(), StringComparison.Ordinal);
+        await row.Locator("table.sbs.body").ScrollIntoViewIfNeededAsync();
         await Screenshot(page, "failing-test-diff.png");
 
         // The mock miss of test-3.
@@ -137,10 +138,14 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
             (i < 5000 ? first : second).Add(t);
         }
 
+        System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
         string runDir = SavedRunFactory.WriteRun(_root, ("test-set-0", first), ("test-set-1", second));
+        _output.WriteLine($"report YAML of 10,000 tests written in {clock.Elapsed.TotalSeconds:0.0} s");
+        clock.Restart();
         string html = HtmlReportWriter.WriteFile(SavedReportReader.ReadRun(runDir));
         long size = new FileInfo(html).Length;
-        _output.WriteLine($"10,000-test report: {html}, {size / 1024} KiB");
+        _output.WriteLine($"10,000-test report: {html}, {size / 1024} KiB, read and rendered in {clock.Elapsed.TotalSeconds:0.0} s");
+        clock.Restart();
         Assert.True(size < 12 * 1024 * 1024, $"report is {size} bytes for 10,000 small tests");
 
         IPage page = await Open(html);
@@ -157,6 +162,8 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         await diff.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
         Assert.Contains("$.total: 7777", await diff.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("$.total: 7778", await diff.InnerTextAsync(), StringComparison.Ordinal);
+        await Screenshot(page, "ten-thousand-tests.png");
+        _output.WriteLine($"filtered and expanded in Chromium: {clock.Elapsed.TotalSeconds:0.0} s after load");
 
         await page.Locator("#filter").FillAsync("test-set-0/test-12");
         await Expect(page.Locator("#tests .t"), 111); // test-12, test-120..129, test-1200..1299
@@ -167,7 +174,6 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         Assert.Equal("showing 200 of 5000 matching (10000 tests)", await page.Locator("#shown").InnerTextAsync());
         await page.Locator("#more").ClickAsync();
         await Expect(page.Locator("#tests .t"), 400);
-        await Screenshot(page, "ten-thousand-tests.png");
         AssertNoConsoleErrors();
     }
 
@@ -213,7 +219,7 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
     {
         string dir = Environment.GetEnvironmentVariable("KEPLOY_TEST_RESULTS") is { Length: > 0 } env
             ? Path.Combine(env, nameof(HtmlReportBrowserTests))
-            : Path.Combine(TestPaths.RepoRoot, "tests", "Keploy.Core.Tests", "TestResults", nameof(HtmlReportBrowserTests));
+            : Path.Combine(TestPaths.RepoRoot, "TestResults", nameof(HtmlReportBrowserTests)); // scripts/test.sh's --results-directory
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, name);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });

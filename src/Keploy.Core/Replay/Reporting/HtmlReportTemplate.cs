@@ -193,13 +193,30 @@ a{color:#0969da}
 
   function details(i) {
     var d = DATA.details[i], t = tests[i], h = [];
-    h.push("<h3>Request</h3><pre>" + esc(d.req.method + " " + d.req.url) + "</pre>");
-    h.push('<div class="cols"><div><h3>Request headers</h3>' + kv(d.req.header) + "</div><div><h3>Request body</h3>" +
-      (d.req.body ? "<pre>" + esc(pretty(d.req.body)) + "</pre>" : '<span class="muted">empty</span>') + "</div></div>");
+    if (t[2] === "IGNORED") { h.push('<p class="muted">This test was not replayed (IGNORED).</p>'); }
+    if (d.diff) { h.push('<h3>Diff</h3><pre class="diff">' + esc(d.diff) + "</pre>"); }
     if (d.notes) {
       h.push("<h3>Matched with differences</h3>" + d.notes.map(function (n) { return '<div class="note">' + esc(n) + "</div>"; }).join(""));
     }
-    if (d.diff) { h.push('<h3>Diff</h3><pre class="diff">' + esc(d.diff) + "</pre>"); }
+    if (d.misses) {
+      h.push("<h3>Calls that found no mock</h3>" + d.misses.map(function (m) {
+        return '<div class="miss"><b>' + esc(m.kind + " " + m.summary) + "</b>" + (m.destination ? " \u2192 " + esc(m.destination) : "") +
+          "<br>closest mock: " + esc(m.closest || "none") + (m.diff ? "<pre>" + esc(m.diff) + "</pre>" : "") + "</div>";
+      }).join(""));
+    }
+    h.push("<h3>Response body" + (d.bodyType ? " (" + esc(d.bodyType) + ")" : "") + "</h3>");
+    if (d.rows) {
+      h.push('<div class="legend"><span style="background:#ffebe9">expected (failing)</span><span style="background:#dafbe1">actual (failing)</span>' +
+        '<span style="background:#eaeef2;text-decoration:line-through">noise: ignored</span><span style="background:#fff8c5">differs, accepted</span></div>');
+      h.push('<table class="sbs body"><tr><th>Expected</th><th>Actual</th></tr>' + d.rows.map(function (r) {
+        return '<tr><td class="l ' + r[1] + '">' + esc(r[0]) + '</td><td class="r ' + r[3] + '">' + esc(r[2]) + "</td></tr>";
+      }).join("") + "</table>");
+    } else {
+      var same = d.ab === undefined;
+      h.push('<div class="cols"><div><b>Expected</b><pre>' + esc(pretty(d.eb)) + "</pre></div><div><b>Actual</b>" +
+        (same ? '<pre>' + esc(pretty(d.eb)) + '</pre><span class="muted">same as expected</span>' : "<pre>" + esc(pretty(d.ab)) + "</pre>") + "</div></div>");
+    }
+    if (d.noise) { h.push('<p class="muted">Noise (ignored): ' + esc(d.noise.join(", ")) + "</p>"); }
     h.push("<h3>Status</h3>" + '<table class="sbs"><tr><th>Expected</th><th>Actual</th></tr><tr class="' + (d.es === d.as ? "" : "hf") +
       '"><td class="l">' + d.es + '</td><td class="r">' + (d.as || "no response") + "</td></tr></table>");
     if (d.headers.length) {
@@ -209,27 +226,10 @@ a{color:#0969da}
           '</td><td class="r">' + esc(x[2] == null ? "(missing)" : x[0] + ": " + x[2]) + "</td></tr>";
       }).join("") + "</table>");
     }
-    h.push("<h3>Response body" + (d.bodyType ? " (" + esc(d.bodyType) + ")" : "") + "</h3>");
-    if (d.rows) {
-      h.push('<div class="legend"><span style="background:#ffebe9">expected (failing)</span><span style="background:#dafbe1">actual (failing)</span>' +
-        '<span style="background:#eaeef2;text-decoration:line-through">noise: ignored</span><span style="background:#fff8c5">differs, accepted</span></div>');
-      h.push('<table class="sbs"><tr><th>Expected</th><th>Actual</th></tr>' + d.rows.map(function (r) {
-        return '<tr><td class="l ' + r[1] + '">' + esc(r[0]) + '</td><td class="r ' + r[3] + '">' + esc(r[2]) + "</td></tr>";
-      }).join("") + "</table>");
-    } else {
-      var same = d.ab === undefined;
-      h.push('<div class="cols"><div><b>Expected</b><pre>' + esc(pretty(d.eb)) + "</pre></div><div><b>Actual</b>" +
-        (same ? '<pre>' + esc(pretty(d.eb)) + '</pre><span class="muted">same as expected</span>' : "<pre>" + esc(pretty(d.ab)) + "</pre>") + "</div></div>");
-    }
-    if (d.noise) { h.push('<p class="muted">Noise (ignored): ' + esc(d.noise.join(", ")) + "</p>"); }
+    h.push("<h3>Request</h3><pre>" + esc(d.req.method + " " + d.req.url) + "</pre>");
+    h.push('<div class="cols"><div><h3>Request headers</h3>' + kv(d.req.header) + "</div><div><h3>Request body</h3>" +
+      (d.req.body ? "<pre>" + esc(pretty(d.req.body)) + "</pre>" : '<span class="muted">empty</span>') + "</div></div>");
     h.push("<h3>Mocks used</h3>" + (d.mocks ? "<pre>" + esc(d.mocks.join("\n")) + "</pre>" : '<span class="muted">none recorded for this test</span>'));
-    if (d.misses) {
-      h.push("<h3>Calls that found no mock</h3>" + d.misses.map(function (m) {
-        return '<div class="miss"><b>' + esc(m.kind + " " + m.summary) + "</b>" + (m.destination ? " \u2192 " + esc(m.destination) : "") +
-          "<br>closest mock: " + esc(m.closest || "none") + (m.diff ? "<pre>" + esc(m.diff) + "</pre>" : "") + "</div>";
-      }).join(""));
-    }
-    if (t[2] === "IGNORED") { h.push('<p class="muted">This test was not replayed (IGNORED).</p>'); }
     return h.join("");
   }
 
