@@ -9,9 +9,10 @@
 #   openssl, ca-certificates          - the test PostgreSQL's TLS certificate; the system CA bundle TLS interception extends;
 #                                       the Payments sample's private CA and certificates (scripts/demo.sh)
 #   libfaketime                       - `test --freeze-time` (LD_PRELOAD into the app)
+#   chromium                          - headless browser of the HTML report test (driven by Microsoft.Playwright, no download)
 # Idempotent: packages already present are not fetched again.
 set -euo pipefail
-pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux openssl ca-certificates libfaketime)
+pkgs=(clang llvm libbpf-dev libbpf1 bpftool wrk postgresql postgresql-contrib curl python3 util-linux openssl ca-certificates libfaketime chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -93,6 +93,25 @@ internal static class CommandLineOptions
         return null;
     }
 
+    public static readonly Option<string?> ReportFormat = new("--report-format", "--reportFormat")
+    {
+        Description = "Also write the run as: junit (keploy/reports/test-run-N/junit.xml). The HTML report is always written.",
+    };
+
+    public static readonly Option<string?> ReportPath = new("--report-path", "-r", "--reportPath") { Description = "Report to print: a test-run folder, a test-set-M-report.yaml, or a run id (test-run-3); default the latest run." };
+
+    public static readonly Option<bool> Summary = new("--summary") { Description = "Print only the summary table." };
+
+    public static readonly Option<string[]> TestCases = new("--test-case", "--tc", "--testCase")
+    {
+        Description = "Only these test cases (comma-separated or repeated); printed with their details.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string?> Format = new("--format") { Description = "Output format: text (default), junit (XML on stdout) or html (writes report.html in the run folder)." };
+
+    public static readonly Option<bool> Full = new("--full") { Description = "Print the whole request, expected and actual bodies of each shown test." };
+
     /// <summary>True when the user typed the option (not a default).</summary>
     public static bool IsGiven(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 

@@ -54,7 +54,7 @@ internal static class Program
                  {
                      CommandLineOptions.Delay, CommandLineOptions.HealthUrl, CommandLineOptions.HealthPollTimeout, CommandLineOptions.ApiTimeout,
                      CommandLineOptions.TestSets, CommandLineOptions.Host, CommandLineOptions.Port, CommandLineOptions.IgnoreOrdering,
-                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.StrictMocks, CommandLineOptions.FreezeTime,
+                     CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.StrictMocks, CommandLineOptions.FreezeTime, CommandLineOptions.ReportFormat,
                  })
         {
             test.Options.Add(option);
@@ -68,6 +68,9 @@ internal static class Program
         sanitize.Options.Add(CommandLineOptions.TestSets);
         sanitize.SetAction(parse => SanitizeCommand.Run(parse));
         root.Subcommands.Add(sanitize);
+
+        root.Subcommands.Add(ReportCommand.BuildReport());
+        root.Subcommands.Add(ReportCommand.BuildDiff());
 
         Command config = new("config", "Work with keploy.yml.");
         config.Options.Add(CommandLineOptions.Generate);

@@ -38,6 +38,13 @@ internal static class TestCommand
             console.Warn("--freeze-time needs the app started by keploy (-c/--command); the running app's clock is left alone");
         }
 
+        string? reportFormat = parse.GetValue(CommandLineOptions.ReportFormat);
+        if (ReportCommand.CheckReportFormat(reportFormat) is string badFormat)
+        {
+            console.Error(badFormat);
+            return (int)ExitCode.Failure;
+        }
+
         ReplayOptions options = settings.ToReplayOptions();
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);
@@ -57,6 +64,19 @@ internal static class TestCommand
 
         console.Info($"reports written to {run.ReportDirectory}");
         console.Raw(SummaryPrinter.CompleteSummary(run.Sets, total.Elapsed, console.Ansi));
+        if (run.Sets.Count > 0)
+        {
+            try
+            {
+                string html = ReportCommand.WriteRunReports(run.ReportDirectory, reportFormat, settings.GlobalNoise, settings.IgnoreOrdering, console);
+                console.Info($"HTML report: {html}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Keploy.Core.Models.KeployFormatException)
+            {
+                // The run's verdict stands; only the extra report files are missing. `dotnet keploy report --format html` can retry.
+                console.Error($"could not write the HTML/JUnit report of {run.ReportDirectory}: {Program.OneLine(ex)}");
+            }
+        }
         return run.Passed ? (int)ExitCode.Success : (int)ExitCode.Failure;
     }
 

@@ -81,9 +81,9 @@ public static class TestReportBuilder
 
         node.Add("result", BuildResult(test));
         node.Add("time_taken", GoDuration(test.Duration));
-        if (test.Misses.Count > 0)
+        if (test.Misses.Count > 0 || test.MocksUsed.Count > 0)
         {
-            node.Add("failure_info", BuildFailureInfo(test.Misses));
+            node.Add("failure_info", BuildFailureInfo(test.Misses, test.MocksUsed));
         }
 
         if (test.MockNotes.Count > 0)
@@ -245,8 +245,29 @@ public static class TestReportBuilder
         return node;
     }
 
-    private static YamlMappingNode BuildFailureInfo(IReadOnlyList<MockMiss> misses)
+    // Keploy v3's failure_info: matched_calls [{mock_name}] (the mocks the test used; written for passing tests too so the HTML
+    // report can list them) and unmatched_calls.
+    private static YamlMappingNode BuildFailureInfo(IReadOnlyList<MockMiss> misses, IReadOnlyList<string> mocksUsed)
     {
+        YamlMappingNode node = new();
+        if (mocksUsed.Count > 0)
+        {
+            YamlSequenceNode matched = new();
+            foreach (string name in mocksUsed)
+            {
+                YamlMappingNode call = new();
+                call.Add("mock_name", ReportYaml.Str(name));
+                matched.Add(call);
+            }
+
+            node.Add("matched_calls", matched);
+        }
+
+        if (misses.Count == 0)
+        {
+            return node;
+        }
+
         YamlSequenceNode calls = new();
         foreach (MockMiss m in misses)
         {
@@ -267,7 +288,6 @@ public static class TestReportBuilder
             calls.Add(call);
         }
 
-        YamlMappingNode node = new();
         node.Add("unmatched_calls", calls);
         return node;
     }
