@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Keploy.Core.Diagnostics;
 using Keploy.Core.Models;
 
@@ -87,7 +88,10 @@ internal static class Program
     /// </summary>
     internal static string ParseErrorLine(ParseResult parse)
     {
-        string message = parse.Errors[0].Message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
+        // An unknown word is more telling than "Required command was not provided" (which comes first for `dotnet keploy recrod`).
+        ParseError error = parse.Errors.FirstOrDefault(e => parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal)))
+            ?? parse.Errors[0];
+        string message = error.Message.ReplaceLineEndings(" ").TrimEnd('.', ' ');
         string command = parse.CommandResult.Command is RootCommand ? "dotnet keploy" : "dotnet keploy " + parse.CommandResult.Command.Name;
         return $"dotnet keploy: error: {LogText.Escape(message)}; see '{command} --help'";
     }

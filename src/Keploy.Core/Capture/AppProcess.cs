@@ -81,9 +81,10 @@ public sealed class AppProcess : IDisposable
 
     private void SignalGroup(int signal)
     {
-        if (Pid > 1)
+        if (Pid > 1 && LibC.Kill(-Pid, signal) != 0 && !HasExited && !_process.HasExited)
         {
-            LibC.Kill(-Pid, signal);
+            // No such group although the launcher runs: Start's bounded wait ran out before setsid. Signal the launcher itself.
+            LibC.Kill(Pid, signal);
         }
     }
 

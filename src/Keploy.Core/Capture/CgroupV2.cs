@@ -148,7 +148,8 @@ internal sealed class CgroupV2 : IDisposable
 
     /// <summary>
     /// Kills and removes the <c>keploy-run-*</c> cgroups whose lock nobody holds (their owner is dead, whatever PID namespace it ran in).
-    /// A cgroup whose lock is held, that cannot be opened, or whose name is not this protocol's is left alone: its owner may be alive.
+    /// A cgroup whose lock is held, that cannot be opened, or whose name is not exactly this protocol's (<see cref="IsRunName"/>) is left
+    /// alone: its owner may be alive.
     /// </summary>
     internal static void CleanupStale(string mount)
     {
@@ -182,6 +183,11 @@ internal sealed class CgroupV2 : IDisposable
 
         foreach (string dir in dirs)
         {
+            if (!IsRunName(System.IO.Path.GetFileName(dir)))
+            {
+                continue; // not a name this protocol makes: whoever made it may be alive
+            }
+
             int fd = LibC.OpenDirectory(dir);
             if (fd < 0)
             {
@@ -203,6 +209,19 @@ internal sealed class CgroupV2 : IDisposable
                 LibC.Close(fd);
             }
         }
+    }
+
+    /// <summary>True for <c>keploy-run-&lt;decimal pid&gt;-&lt;12 lower-case hex digits&gt;</c>, the names <see cref="Create"/> makes.</summary>
+    internal static bool IsRunName(string name)
+    {
+        if (!name.StartsWith(NamePrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        string[] parts = name[NamePrefix.Length..].Split('-');
+        return parts.Length == 2 && parts[0].Length is > 0 and <= 10 && parts[0].All(char.IsAsciiDigit)
+            && parts[1].Length == 12 && parts[1].All(char.IsAsciiHexDigitLower);
     }
 
     /// <summary>Takes the mount directory's flock (bounded wait); returns its fd, or -1 when it could not be had in time.</summary>

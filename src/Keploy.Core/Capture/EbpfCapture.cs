@@ -45,7 +45,7 @@ public sealed class EbpfCapture : IDisposable
     /// <summary>The options the run was started with.</summary>
     public CaptureOptions Options { get; }
 
-    /// <summary>Absolute path of the run's cgroup (e.g. <c>/sys/fs/cgroup/keploy-1234-1</c>).</summary>
+    /// <summary>Absolute path of the run's cgroup (e.g. <c>/sys/fs/cgroup/keploy-run-1234-0123456789ab</c>).</summary>
     public string CgroupPath => _cgroup.Path;
 
     /// <summary>Pids currently in the run's cgroup.</summary>

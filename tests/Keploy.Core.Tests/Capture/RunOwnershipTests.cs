@@ -17,10 +17,12 @@ public sealed class RunOwnershipTests
     /// <summary>A fresh run-style cgroup named after a pid that cannot exist in this namespace (above pid_max, 4194304).</summary>
     private static string NewRunCgroup()
     {
-        string dir = Path.Combine(Mount, CgroupV2.NamePrefix + "4194399-" + Guid.NewGuid().ToString("N")[..12]);
+        string dir = NewRunCgroupName();
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    private static string NewRunCgroupName() => Path.Combine(Mount, CgroupV2.NamePrefix + "4194399-" + Guid.NewGuid().ToString("N")[..12]);
 
     [Fact]
     public async Task LockHeldFromAnotherPidNamespace_IsLeftAlone_AndCleanedOnceReleased()
@@ -83,11 +85,16 @@ public sealed class RunOwnershipTests
         }
     }
 
-    [Fact]
-    public void CgroupNotOfThisProtocol_IsLeftAlone()
+    [Theory]
+    [InlineData("keploy-{pid}-{n}")]        // older naming (owner pid only, no lock): whether its owner is alive cannot be known
+    [InlineData("keploy-run-{n}")]          // our prefix but not our shape
+    [InlineData("keploy-run-{pid}-{n}-x")]
+    public void CgroupNotOfThisProtocol_IsLeftAlone(string pattern)
     {
-        // Old-style name (owner pid only, no lock protocol): whether its owner is alive cannot be known, so it is not touched.
-        string dir = Path.Combine(Mount, "keploy-4194399-" + Random.Shared.Next(1, 1_000_000));
+        // The test's own pid: other versions of the tool running on this machine leave a live owner's cgroup alone too.
+        string name = pattern.Replace("{pid}", Environment.ProcessId.ToString()).Replace("{n}", Random.Shared.Next(1, 1_000_000).ToString());
+        Assert.False(CgroupV2.IsRunName(name));
+        string dir = Path.Combine(Mount, name);
         Directory.CreateDirectory(dir);
         try
         {
@@ -98,6 +105,14 @@ public sealed class RunOwnershipTests
         {
             RemoveQuietly(dir);
         }
+    }
+
+    [Fact]
+    public void RunNames_AreRecognised()
+    {
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        Assert.True(CgroupV2.IsRunName(Path.GetFileName(capture.CgroupPath)));
+        Assert.True(CgroupV2.IsRunName(Path.GetFileName(NewRunCgroupName())));
     }
 
     [Fact]
