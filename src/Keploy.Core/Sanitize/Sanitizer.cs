@@ -204,6 +204,9 @@ public sealed class Sanitizer
 
     private string? MaskField(string field, string? value) => value is null ? null : MaskText(Value(field, value) ?? value);
 
+    /// <summary>A URL for a log line or a message: secret query values replaced by placeholders (nothing is stored).</summary>
+    public static string RedactUrl(string url) => new Sanitizer(new SecretStore()).Url(url);
+
     /// <summary>The value to write for a header (a placeholder when secret), or <paramref name="value"/> itself.</summary>
     public string HeaderValue(string name, string value) => Value(name, value) ?? value;
 

@@ -17,7 +17,7 @@ public static partial class SecretDetector
         "authtoken", "accesstoken", "refreshtoken", "idtoken", "token", "sessiontoken", "xamzsecuritytoken", "xsessiontoken", "xcsrftoken",
         "csrftoken", "xxsrftoken", "password", "passwd", "pwd", "passphrase", "secret", "clientsecret", "apisecret", "secretkey",
         "privatekey", "accesskey", "secretaccesskey", "awssecretaccesskey", "credentials", "credential", "sessionid", "sid", "jwt",
-        "bearer", "otp", "pin", "ssn", "xgoogapikey", "ocpapimsubscriptionkey", "xfunctionskey",
+        "bearer", "otp", "xgoogapikey", "ocpapimsubscriptionkey", "xfunctionskey",
     };
 
     // A name that ends with one of these is a secret too (github_token, db_password, stripeSecret, openai_api_key).

@@ -256,7 +256,7 @@ public sealed class SecretsRecordReplayTests : IDisposable
             try
             {
                 using TcpClient probe = new();
-                await probe.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)new IPEndPoint(IPAddress.Loopback, client.BaseAddress!.Port)).Port);
+                await probe.ConnectAsync(IPAddress.Loopback, client.BaseAddress!.Port);
                 return await client.SendAsync(make());
             }
             catch (Exception ex) when ((ex is SocketException or HttpRequestException) && DateTime.UtcNow < until)

@@ -141,7 +141,7 @@ public sealed class HttpIntegration : IProtocolIntegration
                 if (response is null)
                 {
                     (Mock? closest, string diff) = HttpMatcher.Explain(request, pool?.GetAll(Kind) ?? []);
-                    string summary = $"{head.Method} {HttpRecordConversion.AbsoluteUrl(head, connection.Scheme)}";
+                    string summary = $"{head.Method} {Sanitize.Sanitizer.RedactUrl(HttpRecordConversion.AbsoluteUrl(head, connection.Scheme))}";
                     pool?.ReportMiss(new MockMiss(Kind, summary, closest?.Name, diff, connection.Destination.ToString()));
                     connection.Log($"http: no mock for {summary}; answered 502");
                     await output.WriteAsync(HttpWire.MissResponse, cancellationToken).ConfigureAwait(false);
