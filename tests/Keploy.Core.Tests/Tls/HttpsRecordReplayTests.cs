@@ -150,4 +150,81 @@ public sealed class HttpsRecordReplayTests : IDisposable
         Assert.DoesNotContain('\n', line);
         Assert.Empty(recorder.Snapshot());
     }
+    [Fact]
+    public async Task TlsWithoutHttp11InAlpnIsRelayedUntouchedAndReported()
+    {
+        using CertificateAuthority ca = CertificateAuthority.LoadOrCreate(_caDir);
+        await using KestrelHttpsServer server = new(_pki.Server);
+        ConcurrentQueue<string> log = new();
+        ListRecorder recorder = new();
+        TlsInterception tls = new(ca, new UpstreamTrust(_pki.CaPemPath, null));
+        await using ProxyServer proxy = TlsTestSupport.StartProxy(ProxyMode.Record, server.EndPoint, tls, recorder, null, log);
+
+        // HTTP/2 only: ALPN "h2". Not understood inside TLS yet, so the app talks to the real server (and sees its certificate).
+        using HttpClient app = TlsTestSupport.AppClient(proxy.Port, server.Port, PrivatePki.TrustOnly(_pki.Ca));
+        HttpRequestMessage request = new(HttpMethod.Get, "/hello") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        HttpResponseMessage response = await app.SendAsync(request);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal("hello over tls", await response.Content.ReadAsStringAsync());
+        Assert.Empty(recorder.Snapshot());
+        Assert.Contains(log, l => l.Contains("ALPN h2 and without http/1.1", StringComparison.Ordinal) && l.Contains("relaying it untouched (not recorded)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheClientHelloGivesTheServerNameAndAlpnList()
+    {
+        // A real ClientHello: produced by SslStream into a pipe nobody answers.
+        System.IO.Pipelines.Pipe toServer = new();
+        System.IO.Pipelines.Pipe toClient = new();
+        Stream wire = new DuplexStream(toClient.Reader.AsStream(), toServer.Writer.AsStream());
+        SslStream client = new(wire);
+        _ = client.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "api.example.test",
+            ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http2, SslApplicationProtocol.Http11 },
+        });
+        System.IO.Pipelines.ReadResult read;
+        do
+        {
+            read = await toServer.Reader.ReadAsync();
+            toServer.Reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+        while (TlsClientHello.FirstRecordLength(read.Buffer) is not int n || read.Buffer.Length < n);
+
+        Assert.True(TlsClientHello.LooksLikeTls(read.Buffer));
+        TlsClientHello hello = TlsClientHello.TryParse(read.Buffer)!;
+        Assert.Equal("api.example.test", hello.ServerName);
+        Assert.Equal(new[] { "h2", "http/1.1" }, hello.Alpn);
+        Assert.False(TlsClientHello.LooksLikeTls(new System.Buffers.ReadOnlySequence<byte>("GET / HTTP/1.1\r\n"u8.ToArray())));
+        toClient.Writer.Complete();
+    }
+
+    private sealed class DuplexStream(Stream read, Stream write) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => write.Flush();
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => write.FlushAsync(cancellationToken);
+
+        public override int Read(byte[] buffer, int offset, int count) => read.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => read.ReadAsync(buffer, cancellationToken);
+
+        public override void Write(byte[] buffer, int offset, int count) => write.Write(buffer, offset, count);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => write.WriteAsync(buffer, cancellationToken);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
 }
