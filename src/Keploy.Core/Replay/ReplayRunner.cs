@@ -155,7 +155,7 @@ public sealed class ReplayRunner
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
                 clock = StartFrozenClock(plan.Select(p => p.View?.Request.Timestamp), observer);
-                app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(clock), appLog.Add);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(_options.AppEnvironment, clock), appLog.Add);
                 clock?.TrackProcess(app.Pid);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
@@ -260,14 +260,15 @@ public sealed class ReplayRunner
         return clock;
     }
 
-    private IReadOnlyDictionary<string, string> AppEnvironment(FrozenClock? clock)
+    /// <summary>The app's environment: <paramref name="baseEnvironment"/> plus the frozen clock's variables (its LD_PRELOAD first).</summary>
+    private static IReadOnlyDictionary<string, string> AppEnvironment(IReadOnlyDictionary<string, string> baseEnvironment, FrozenClock? clock)
     {
         if (clock is null)
         {
-            return _options.AppEnvironment;
+            return baseEnvironment;
         }
 
-        Dictionary<string, string> environment = new(_options.AppEnvironment, StringComparer.Ordinal);
+        Dictionary<string, string> environment = new(baseEnvironment, StringComparer.Ordinal);
         foreach ((string key, string value) in clock.Environment)
         {
             environment[key] = key == "LD_PRELOAD" && environment.TryGetValue(key, out string? own) && own.Length > 0 ? value + ":" + own : value;
