@@ -112,8 +112,7 @@ wait_port "$fx_port"
 bash scripts/postgres.sh start
 # As a user of a private CA would: the app trusts it through SSL_CERT_FILE; its database connection requires TLS.
 export SSL_CERT_FILE="$tls/ca.crt" FX_URL="https://127.0.0.1:$fx_port"
-# (Channel Binding=Disable: SCRAM-SHA-256-PLUS ties the login to the server's own certificate, which a recorder cannot present.)
-export PAYMENTS_DB="Host=127.0.0.1;Port=$pg_port;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require;Channel Binding=Disable"
+export PAYMENTS_DB="Host=127.0.0.1;Port=$pg_port;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require"
 payments_cmd="dotnet $root/samples/Payments/bin/Release/net10.0/Payments.dll --urls http://127.0.0.1:$payments_port"
 record "$work/Payments" "$payments_cmd" samples/payments-traffic.sh "http://127.0.0.1:$payments_port"
 say "Stopping FxRates and PostgreSQL: the replay must need neither"

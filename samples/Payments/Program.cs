@@ -14,10 +14,8 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5400");
 
 var fxUrl = builder.Configuration["FX_URL"] ?? "https://127.0.0.1:5443";
-// Channel Binding=Disable: SCRAM-SHA-256-PLUS binds the login to the server's certificate, which no TLS-terminating recorder
-// can present (Npgsql 8+ uses it by default over TLS; the server then fails the login with "SCRAM channel binding check failed").
 var connectionString = builder.Configuration["PAYMENTS_DB"]
-    ?? "Host=127.0.0.1;Port=55432;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require;Channel Binding=Disable";
+    ?? "Host=127.0.0.1;Port=55432;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require";
 var sessionTtl = TimeSpan.FromSeconds(int.Parse(builder.Configuration["SESSION_TTL_SECONDS"] ?? "600", CultureInfo.InvariantCulture));
 
 // The sample's signing key (HS256 needs 256 bits). Stable across starts, so tokens issued while recording verify at replay.
