@@ -205,7 +205,7 @@ public sealed class ReplayRunner
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
                 clock = StartFrozenClock(plan.Select(p => p.View?.Request.Timestamp), observer);
-                app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(clock, tls?.AppEnvironment ?? _options.AppEnvironment), appLog.Add);
+                app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(tls?.AppEnvironment ?? _options.AppEnvironment, clock), appLog.Add);
                 clock?.TrackProcess(app.Pid);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
@@ -348,7 +348,8 @@ public sealed class ReplayRunner
         return clock;
     }
 
-    private static IReadOnlyDictionary<string, string> AppEnvironment(FrozenClock? clock, IReadOnlyDictionary<string, string> baseEnvironment)
+    /// <summary>The app's environment: <paramref name="baseEnvironment"/> plus the frozen clock's variables (its LD_PRELOAD first).</summary>
+    private static IReadOnlyDictionary<string, string> AppEnvironment(IReadOnlyDictionary<string, string> baseEnvironment, FrozenClock? clock)
     {
         if (clock is null)
         {
