@@ -193,7 +193,7 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         IPage page = await _context!.NewPageAsync();
         page.Console += (_, message) =>
         {
-            if (message.Type is "error" or "warning")
+            if (message.Type == "error")
             {
                 lock (_consoleErrors)
                 {
