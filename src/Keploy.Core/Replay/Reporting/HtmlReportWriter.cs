@@ -98,7 +98,7 @@ public static class HtmlReportWriter
 
             w.WriteEndArray();
 
-            // tests: [setIndex, name, status, ms, method, url]; details in the same order.
+            // tests: [setIndex, name, status, ms, method, url, notes]; details in the same order.
             w.WriteStartArray("tests");
             for (int s = 0; s < run.Sets.Count; s++)
             {
@@ -111,6 +111,7 @@ public static class HtmlReportWriter
                     w.WriteNumberValue(Math.Round(t.Duration.TotalMilliseconds, 1));
                     w.WriteStringValue(YamlNodes.GetString(t.Request, "method") ?? "");
                     w.WriteStringValue(YamlNodes.GetString(t.Request, "url") ?? "");
+                    w.WriteNumberValue(t.Notes.Count);
                     w.WriteEndArray();
                 }
             }

@@ -12,7 +12,7 @@ namespace Keploy.Core.Replay.Reporting;
 /// <c>version, name (test-set-M-report), status, [failure_reason], success, failure, [obsolete], ignored, total, tests[], test_set,
 /// created_at, time_taken</c>; each test <c>kind, name (quirk: the set id), status, started, completed, test_case_path, mock_path,
 /// test_case_id, req (recorded), resp (actual, timestamp zero), noise, result{status_code, headers_result, body_result, dep_result},
-/// time_taken, [failure_info{unmatched_calls}]</c>. Times: <c>started</c>/<c>completed</c>/<c>created_at</c> in Unix seconds,
+/// time_taken, [failure_info{[matched_calls[{mock_name}]], [unmatched_calls]}]</c> (matched_calls: the mocks the test used). Times: <c>started</c>/<c>completed</c>/<c>created_at</c> in Unix seconds,
 /// <c>time_taken</c> as Go's <c>Duration.String()</c> (<c>12.5ms</c>, <c>1.234s</c>).
 /// </summary>
 public static class TestReportBuilder
