@@ -36,9 +36,19 @@ public sealed class ProxyServerOptions
     /// <summary>Test mode: the mocks to serve.</summary>
     public MockPool? Mocks { get; set; }
 
-    /// <summary>How long to wait for the client's first bytes before deciding by port or passing through (client-first protocols
-    /// send at once; server-first ones such as MySQL send nothing).</summary>
-    public TimeSpan FirstBytesTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>
+    /// Record mode: how long to wait for the client's first bytes before passing the connection through untouched (client-first
+    /// protocols send at once; a server-first protocol no integration claims by port sends nothing and waits this long for its
+    /// greeting). 2 s: an app on two loaded cores can take well over 300 ms between connect and its first write (a PostgreSQL
+    /// StartupMessage was seen relayed unrecorded at 300 ms). Test mode waits <see cref="TestFirstBytesTimeout"/> instead.
+    /// </summary>
+    public TimeSpan FirstBytesTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Test mode: how long to wait for the client's first bytes. Nothing real can answer a silent client in test mode, so waiting
+    /// longer costs nothing and a slow client is still served from its mocks.
+    /// </summary>
+    public TimeSpan TestFirstBytesTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most bytes read while deciding the protocol.</summary>
     public int MaxDetectionBytes { get; set; } = 64 * 1024;
@@ -399,7 +409,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
 
         using CancellationTokenSource firstBytes = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        firstBytes.CancelAfter(_options.FirstBytesTimeout);
+        firstBytes.CancelAfter(_options.Mode == ProxyMode.Test ? _options.TestFirstBytesTimeout : _options.FirstBytesTimeout);
         while (true)
         {
             ReadResult result;
