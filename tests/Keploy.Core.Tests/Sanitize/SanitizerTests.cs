@@ -292,6 +292,7 @@ public sealed class SanitizerTests : IDisposable
               curl --request GET \
                 --url http://localhost:8080/a?access_token=tok-12345 \
                 --header 'Authorization: Bearer abcdefgh12345678' \
+
             """);
         TestCase tc = KeployYaml.ReadTestCases(file).Single();
         Sanitizer sanitizer = new(new SecretStore());
