@@ -211,7 +211,7 @@ internal sealed class PostgresReplayer
                 continue;
             }
 
-            string note = $"driver upgrade? {Summary(display)} was not recorded; served the closest recorded session query {r.Mock.Name} ({Summary(r.First.Display)})";
+            string note = $"driver upgrade? session query '{TextDiff.Truncate(string.Join("; ", display), 80)}' was not recorded; served the closest recorded one, {r.Mock.Name} '{TextDiff.Truncate(string.Join("; ", r.First.Display), 80)}' ({TextDiff.ExplainLines(display, r.First.Display)})";
             _connection.Warn(note);
             _pool.ReportNote(r.Mock, note);
             return answer;
