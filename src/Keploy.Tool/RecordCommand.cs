@@ -32,6 +32,7 @@ internal static class RecordCommand
             ProxyPort = settings.ProxyPort,
             PassThroughPorts = settings.PassThroughPorts,
             RecordTimer = settings.RecordTimer,
+            Debug = console.Debug ? console.DebugLine : null,
         };
 
         using ShutdownSignals stop = new(cancellationToken);

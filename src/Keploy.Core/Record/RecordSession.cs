@@ -67,7 +67,7 @@ public sealed class RecordSession
         });
 
         await using ProxyServer proxy = new(
-            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder },
+            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder, Debug = _options.Debug },
             _integrations,
             new EbpfDestinationResolver(capture),
             _log);
