@@ -152,4 +152,42 @@ public sealed class Keploy2RecordingTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_grouped_mock_serves_its_query_to_a_client_that_sends_no_discard_all()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "keploy-k2-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string file = Path.Combine(dir, "mocks.yaml");
+            File.WriteAllText(file, MocksYaml());
+            MockPool pool = new(KeployYaml.ReadMocks(file).ToList(), null);
+            var (replay, log) = PgHarness.StartReplay(pool);
+            await using (replay)
+            {
+                // Unpooled: every open is a new connection, so no DISCARD ALL precedes the second query.
+                string cs = $"Host=127.0.0.1;Port={replay.Port};Username=keploy;Password=any;Database=keploy;Pooling=false;SSL Mode=Disable;Server Compatibility Mode=NoTypeLoading";
+                List<string> seen = new();
+                for (int id = 1; id <= 2; id++)
+                {
+                    await using NpgsqlConnection conn = new(cs);
+                    await conn.OpenAsync();
+                    await using NpgsqlCommand cmd = new(Sql, conn);
+                    cmd.Parameters.AddWithValue(id);
+                    await using NpgsqlDataReader r = await cmd.ExecuteReaderAsync();
+                    Assert.True(await r.ReadAsync());
+                    seen.Add($"{r.GetInt32(0)}:{r.GetString(1)}");
+                }
+
+                Assert.Equal(new[] { "1:widget-1", "2:widget-2" }, seen);
+                Assert.DoesNotContain(pool.TakeEvents(), e => e.Miss is not null);
+                Assert.Contains(log, l => l.Contains("matched a later part of mock-1", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
