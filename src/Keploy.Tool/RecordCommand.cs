@@ -33,6 +33,7 @@ internal static class RecordCommand
             PassThroughPorts = settings.PassThroughPorts,
             RecordTimer = settings.RecordTimer,
             Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
+            Debug = console.Debug ? console.DebugLine : null,
         };
 
         using ShutdownSignals stop = new(cancellationToken);

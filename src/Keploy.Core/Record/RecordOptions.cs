@@ -33,4 +33,7 @@ public sealed class RecordOptions
 
     /// <summary>How long the app gets to exit after SIGTERM before its cgroup is killed.</summary>
     public TimeSpan StopGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Debug lines (<c>--debug</c>): protocol chosen per proxied connection. Null: none.</summary>
+    public Action<string>? Debug { get; set; }
 }

@@ -75,7 +75,7 @@ public sealed class RecordSession
 
         Keploy.Core.Tls.TlsSetup tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, _log);
         await using ProxyServer proxy = new(
-            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder, Tls = tls.Interception },
+            new ProxyServerOptions { Mode = ProxyMode.Record, Port = _options.ProxyPort, Recorder = recorder, Tls = tls.Interception, Debug = _options.Debug },
             _integrations,
             new EbpfDestinationResolver(capture),
             _log);

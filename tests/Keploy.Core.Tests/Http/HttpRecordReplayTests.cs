@@ -10,7 +10,7 @@ namespace Keploy.Core.Tests.Http;
 
 public sealed class HttpRecordReplayTests
 {
-    private static HttpClient Client(int proxyPort, int upstreamPort)
+    internal static HttpClient Client(int proxyPort, int upstreamPort)
     {
         SocketsHttpHandler handler = new()
         {
@@ -25,7 +25,7 @@ public sealed class HttpRecordReplayTests
         return new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{upstreamPort}") };
     }
 
-    private static async Task<List<Mock>> RecordAsync(Func<HttpClient, Task> calls, int expectedMocks)
+    internal static async Task<List<Mock>> RecordAsync(Func<HttpClient, Task> calls, int expectedMocks)
     {
         using HttpTestUpstream upstream = new();
         ListMockRecorder recorder = new();

@@ -39,7 +39,7 @@ internal static class PgHarness
     public static (ProxyServer Proxy, ConcurrentQueue<string> Log) StartReplay(MockPool pool)
     {
         ConcurrentQueue<string> log = new();
-        ProxyServer proxy = new(new ProxyServerOptions { Mode = ProxyMode.Test, Port = 0, Addresses = new[] { IPAddress.Loopback }, Mocks = pool },
+        ProxyServer proxy = new(new ProxyServerOptions { Mode = ProxyMode.Test, Port = 0, Addresses = new[] { IPAddress.Loopback }, Mocks = pool, FirstBytesTimeout = TimeSpan.FromSeconds(30), Debug = log.Enqueue, Warn = log.Enqueue },
             new IProtocolIntegration[] { new PostgresIntegration() }, new FixedDestinationResolver(new IPEndPoint(IPAddress.Loopback, 1)), log.Enqueue);
         proxy.Start();
         return (proxy, log);

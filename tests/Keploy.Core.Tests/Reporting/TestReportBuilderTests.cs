@@ -141,6 +141,22 @@ public class TestReportBuilderTests
         Assert.Equal("0", ((YamlScalarNode)ReportingTestPaths.Get(result, "status_code", "actual")).Value);
     }
 
+    [Fact]
+    public void MockNotesAreListedUnderTheirTestAndAbsentOtherwise()
+    {
+        YamlMappingNode testDoc = ReportingTestPaths.Load(FixtureTest);
+        TestCase testCase = new() { Kind = "Http", Name = "test-1", Spec = (YamlMappingNode)ReportingTestPaths.Get(testDoc, "spec") };
+        TestCaseResult plain = new() { TestCase = testCase, TestSetId = "test-set-1", Status = TestStatus.Passed };
+        Assert.False(TestReportBuilder.BuildTest(plain, "/tmp/keploy/test-set-1").Children.ContainsKey("mock_notes"));
+
+        TestCaseResult noted = new() { TestCase = testCase, TestSetId = "test-set-1", Status = TestStatus.Passed };
+        noted.MockNotes.Add("mock-8 matched with differences: $2 uuid 482ac346… ≠ 2e3de340…");
+        YamlMappingNode node = TestReportBuilder.BuildTest(noted, "/tmp/keploy/test-set-1");
+        YamlSequenceNode notes = (YamlSequenceNode)node["mock_notes"];
+        Assert.Equal("mock-8 matched with differences: $2 uuid 482ac346… ≠ 2e3de340…", ((YamlScalarNode)Assert.Single(notes.Children)).Value);
+        Assert.Equal("PASSED", ((YamlScalarNode)node["status"]).Value);
+    }
+
     [Theory]
     [InlineData(0, "0s")]
     [InlineData(5, "500ns")]

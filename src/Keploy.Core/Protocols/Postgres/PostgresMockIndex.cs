@@ -81,9 +81,9 @@ internal sealed class PostgresMockIndex
         {
             req.RemoveAt(req.Count - 1);
         }
-        else if (req.Count > 1)
+        else if (req.Count > 1 && !req[^1].Any(m => m is Parse or Bind or Execute))
         {
-            // Messages after the last Sync (a Flush-ended tail) belong to the last part.
+            // Messages after the last Sync that run nothing (a Flush, a Close) belong to the last part.
             req[^2].AddRange(req[^1]);
             req.RemoveAt(req.Count - 1);
         }

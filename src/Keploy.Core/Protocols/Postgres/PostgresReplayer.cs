@@ -207,12 +207,42 @@ internal sealed class PostgresReplayer
             return answer!;
         }
 
+        // A grouped mock whose leading session part (DISCARD ALL) this client did not send, on a fresh connection for example.
+        MockMatch? later = MockMatchRule.Find(_pool, _pool.GetCandidates(Kinds), live, mock => FirstDataPart(_index.Get(mock))?.View, mock =>
+        {
+            answer = Adapt(FirstDataPart(_index.Get(mock))!, bundle);
+            return answer is not null;
+        });
+        if (later is not null)
+        {
+            PgRecordedMock recorded = _index.Get(later.Mock)!;
+            PgPart used = FirstDataPart(recorded)!;
+            foreach (PgPart part in recorded.Parts.SkipWhile(p => !ReferenceEquals(p, used)).Skip(1))
+            {
+                _pending.Enqueue((later.Mock, part));
+            }
+
+            _connection.Debug($"postgres: {Summary(display)} matched a later part of {later.Mock.Name} (its session part was not sent)");
+            return answer!;
+        }
+
         if (!_pool.StrictMocks && PgBundle.IsSessionPhase(live) && SessionFallback(live, display, bundle) is { } fallback)
         {
             return fallback;
         }
 
         return Miss(live, display);
+    }
+
+    /// <summary>For a grouped mock: its first part after leading session parts (DISCARD ALL), or null (one part, or no such part).</summary>
+    private static PgPart? FirstDataPart(PgRecordedMock? r)
+    {
+        if (r is null || r.IsHandshake || r.Parts.Count < 2 || !r.First.IsSessionPhase)
+        {
+            return null;
+        }
+
+        return r.Parts.SkipWhile(p => p.IsSessionPhase).FirstOrDefault();
     }
 
     private IReadOnlyList<int>? TypesFor(string normalizedSql) =>
@@ -240,7 +270,7 @@ internal sealed class PostgresReplayer
                 continue;
             }
 
-            string note = $"driver upgrade? {Summary(display)} was not recorded; served the closest recorded session query {r.Mock.Name} ({Summary(r.First.Display)})";
+            string note = $"driver upgrade? session query '{TextDiff.Truncate(string.Join("; ", display), 80)}' was not recorded; served the closest recorded one, {r.Mock.Name} '{TextDiff.Truncate(string.Join("; ", r.First.Display), 80)}' ({TextDiff.ExplainLines(display, r.First.Display)})";
             _connection.Warn(note);
             _pool.ReportNote(r.Mock, note);
             return answer;

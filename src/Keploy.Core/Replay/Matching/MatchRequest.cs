@@ -33,5 +33,6 @@ public sealed record FieldDifference(string Name, string Type, string Recorded, 
     /// <summary>Joins differences as the note after "matched with differences: ".</summary>
     public static string Join(IEnumerable<FieldDifference> differences) => string.Join(", ", differences.Select(d => d.ToString()));
 
-    private static string Short(string value) => value.Length > 16 ? value[..8] + "…" : value;
+    private static string Short(string value) =>
+        MockMatchRule.IsUuid(value) ? value[..8] + "…" : value.Length > 24 ? value[..23] + "…" : value;
 }

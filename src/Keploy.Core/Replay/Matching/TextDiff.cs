@@ -78,10 +78,12 @@ public static class TextDiff
             }
         }
 
+        // One changed line on each side is always shown as a change, however different.
+        double threshold = unmatched.Count == 1 && recorded.Count - used.Count == 1 ? 0 : MinPairSimilarity;
         foreach (string line in unmatched)
         {
             int best = -1;
-            double bestScore = MinPairSimilarity;
+            double bestScore = threshold;
             for (int i = 0; i < recorded.Count; i++)
             {
                 double score = used.Contains(i) ? -1 : Similarity(line, recorded[i]);
