@@ -144,7 +144,7 @@ public sealed class CrashConsistencyTests : IDisposable
             })).ToArray();
 
             Stopwatch sw = Stopwatch.StartNew();
-            while (Volatile.Read(ref responses) < 300 + (round * 37) && sw.Elapsed < TimeSpan.FromSeconds(60))
+            while (Volatile.Read(ref responses) < 120 + (round * 15) && sw.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(5);
             }
