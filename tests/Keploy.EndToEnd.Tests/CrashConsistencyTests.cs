@@ -138,7 +138,8 @@ public sealed class CrashConsistencyTests : IDisposable
                     }
                     catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or TaskCanceledException)
                     {
-                        return; // the recorder's listener went away
+                        // The app not listening yet (the recorder is ready when the app binds), or the recorder gone: retry.
+                        await Task.Delay(20);
                     }
                 }
             })).ToArray();
