@@ -13,7 +13,7 @@ public sealed class FileModeCliTests : IDisposable
     [Theory]
     [InlineData("0000", UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)]
     [InlineData("0022", UnixFileMode.UserRead | UnixFileMode.UserWrite, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute)]
-    [InlineData("0377", UnixFileMode.UserRead, UnixFileMode.UserRead | UnixFileMode.UserExecute)]
+    [InlineData("0277", UnixFileMode.UserRead, UnixFileMode.UserRead | UnixFileMode.UserExecute)]
     public void Config_generate_honours_0600_0700_and_a_stricter_umask(string umask, UnixFileMode file, UnixFileMode folder)
     {
         string target = Path.Combine(_work, "umask-" + umask, "new");

@@ -151,7 +151,7 @@ internal sealed class ConfigReader
         var result = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (KeyValuePair<YamlNode, YamlNode> pair in m.Children)
         {
-            string name = ((YamlScalarNode)pair.Key).Value ?? "";
+            string name = pair.Key is YamlScalarNode k ? k.Value ?? "" : throw Error(pair.Key, key, "a test-set name (scalar) as key");
             result[name] = StringList(pair.Value, key + "." + name);
         }
 

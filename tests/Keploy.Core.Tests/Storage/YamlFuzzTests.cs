@@ -241,6 +241,22 @@ public partial class YamlFuzzTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal(2, KeployYaml.ReadNodes(new StringReader(two), "two.yaml", limits).Count());
     }
 
+    [Theory]
+    [InlineData("test:\n  globalNoise:\n    global:\n{BOMB}      body: {x: *a8}\n", "aliases expanded (limit")]
+    [InlineData("test:\n  selectedTests: {DEEP}\n", "nested deeper than 200 levels (limit)")]
+    [InlineData("test:\n  selectedTests:\n    [a]: [test-1]\n", "a test-set name (scalar) as key")]
+    [InlineData("proxyPort: 123456789012345678901\n", "proxyPort: expected an integer")]
+    public void KeployYml_PassesTheSameLimits(string text, string expected)
+    {
+        string dir = StorageTestPaths.NewTempDir();
+        string path = Path.Combine(dir, "keploy.yml");
+        File.WriteAllText(path, text.Replace("{BOMB}", AliasBomb(9, 9, "      ").Replace("a0:", "x0:"), StringComparison.Ordinal)
+            .Replace("{DEEP}", new string('[', 35000) + new string(']', 35000), StringComparison.Ordinal));
+        var ex = Assert.Throws<KeployFormatException>(() => Keploy.Core.Config.KeployConfig.Load(path));
+        Assert.Matches("^" + Regex.Escape(path) + @":\d+:\d+: ", ex.Message);
+        Assert.Contains(expected, ex.Message);
+    }
+
     /// <summary>The replay's load: <see cref="TestSetStore.Load"/>, then the typed Http views built for tests and mocks.</summary>
     private static void LoadLikeReplay(TestSetStore store, string set)
     {
