@@ -7,7 +7,8 @@ namespace Keploy.TestAdapter.Tests;
 /// <summary>
 /// A throw-away copy of samples/Orders.Tests and samples/Orders (with Directory.Build.props) that takes Keploy.TestAdapter from the
 /// locally packed package (<c>-p:KeployTestAdapterVersion</c>), so <c>dotnet test</c> runs exactly what a user gets.
-/// The app and the mock proxy get free ports (RunSettings <c>Keploy.Port</c>, <c>Keploy.ProxyPort</c>) so parallel CI runs do not clash.
+/// The app gets a free port (RunSettings <c>Keploy.Port</c>) and the mock proxy a free port of the adapter's choosing (keploy.yml's
+/// <c>proxyPort</c> is removed from the copy), so parallel CI runs do not clash.
 /// </summary>
 internal sealed class SampleWorkspace
 {
@@ -22,6 +23,16 @@ internal sealed class SampleWorkspace
         CopyProject(Path.Combine(repo, "samples", "Orders"), Path.Combine(Root, "samples", "Orders"));
         CopyProject(Path.Combine(repo, "samples", "Orders.Tests"), Path.Combine(Root, "samples", "Orders.Tests"));
         packed.WriteNuGetConfig(Root);
+
+        // No proxyPort in keploy.yml and none in the settings: the adapter binds the mock proxy on a free port and the eBPF redirect
+        // must follow it, or Catalog's calls find no mocks.
+        string config = Path.Combine(TestProject, "keploy.yml");
+        string[] lines = File.ReadAllLines(config);
+        File.WriteAllLines(config, lines.Where(l => !l.StartsWith("proxyPort:", StringComparison.Ordinal)));
+        if (lines.Length == File.ReadAllLines(config).Length)
+        {
+            throw new InvalidOperationException($"{config} has no proxyPort line to remove; update SampleWorkspace");
+        }
     }
 
     public string Root { get; }
@@ -34,7 +45,6 @@ internal sealed class SampleWorkspace
     public (string Output, string ResultsDirectory, Dictionary<string, TrxResult> Results) Test(params string[] extra)
     {
         int appPort = FreePort();
-        int proxyPort = FreePort();
         string results = Path.Combine(TestProject, "TestResults", Guid.NewGuid().ToString("N"));
         List<string> arguments = new()
         {
@@ -47,7 +57,6 @@ internal sealed class SampleWorkspace
             $"Keploy.Port={appPort}",
             $"Keploy.AppArguments=--urls http://127.0.0.1:{appPort}",
             $"Keploy.HealthUrl=http://127.0.0.1:{appPort}/health",
-            $"Keploy.ProxyPort={proxyPort}",
         });
         (_, string output) = DotnetCli.Run(TestProject, _packed.Environment, arguments.ToArray());
         string trx = Path.Combine(results, "run.trx");
@@ -98,7 +107,6 @@ internal sealed class SampleWorkspace
                 <Port>{appPort}</Port>
                 <AppArguments>--urls http://127.0.0.1:{appPort}</AppArguments>
                 <HealthUrl>http://127.0.0.1:{appPort}/health</HealthUrl>
-                <ProxyPort>{FreePort()}</ProxyPort>
               </Keploy>
             </RunSettings>
             """);
