@@ -50,7 +50,7 @@ public sealed class SanitizeCliTests : IDisposable
                 --url http://localhost:8080/login \
                 --header 'Authorization: {{Token}}' \
                 --data "{\"user\":\"alice\",\"password\":\"{{Password}}\"}"
-            """);
+            """ + "\n");
 
         (int exit, string stdout, string stderr) = Tool("sanitize", "--disable-ansi", "-t", "test-set-0");
         Assert.True(exit == 0, stdout + stderr);

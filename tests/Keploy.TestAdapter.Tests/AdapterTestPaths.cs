@@ -41,7 +41,7 @@ internal static class AdapterTestPaths
               resp:
                 status_code: 200
                 body: "{body}"
-            """);
+            """ + "\n");
         return path;
     }
 }

@@ -207,7 +207,7 @@ public static partial class KeployYaml
                 }
             }
 
-            throw new KeployFormatException(new SourceLocation(path, line, column), "the file ends in the middle of a line (cut short?); Keploy files end with a newline");
+            throw new KeployFormatException(new SourceLocation(path, line, column), "the file ends in the middle of a line (cut short?); Keploy files end with a newline (add one if you wrote the file by hand)");
         }
     }
 
