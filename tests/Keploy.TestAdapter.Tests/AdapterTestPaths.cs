@@ -41,6 +41,7 @@ internal static class AdapterTestPaths
               resp:
                 status_code: 200
                 body: "{body}"
+              created: 1760612158
             """ + "\n");
         return path;
     }
