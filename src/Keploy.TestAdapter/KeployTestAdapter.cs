@@ -285,9 +285,9 @@ internal sealed class KeployTestAdapter : ITestDiscoverer, ITestExecutor2
         try
         {
             string dir = Path.Combine(runDirectory, "keploy", testSetId);
-            Directory.CreateDirectory(dir);
+            Keploy.Core.Storage.KeployYaml.CreateDirectory(dir); // 0700, as every folder the tool writes
             string path = Path.Combine(dir, fileName + ".received.yaml");
-            File.WriteAllText(path, yaml);
+            Keploy.Core.Storage.KeployYaml.WriteAllTextAtomic(path, yaml); // 0600, whole or absent
             return path;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

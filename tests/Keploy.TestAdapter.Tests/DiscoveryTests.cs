@@ -114,6 +114,23 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void DeeplyNestedYaml_IsListedWithTheDepthLimitError_NotAStackOverflow()
+    {
+        (List<TestCase> tests, _, _) = Discover(bin =>
+        {
+            string dir = Path.Combine(bin, "keploy", "test-set-0", "tests");
+            Directory.CreateDirectory(dir);
+            File.WriteAllText(Path.Combine(dir, "test-1.yaml"), "name: a\nspec: " + new string('[', 35_000) + new string(']', 35_000) + "\n");
+        });
+
+        TestCase test = Assert.Single(tests);
+        string error = test.GetPropertyValue<string>(KeployTestProperties.Error, null)!;
+        Assert.Matches(@"test-1\.yaml:\d+:\d+: ", error);
+        Assert.Contains("nest", error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("\n", error);
+    }
+
+    [Fact]
     public void BadRunSettings_IsOneFailingDiscoveryTest()
     {
         (List<TestCase> tests, _, _) = Discover(

@@ -49,6 +49,10 @@ public sealed class ExecutionTests
         string received = Path.Combine(bin, "keploy", "test-set-0", "test-2.received.yaml");
         Assert.Equal(received, attachment.Uri.LocalPath);
         Assert.Equal("status_code: 500\n", File.ReadAllText(received));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(received)); // a response may hold secrets
+        }
         Assert.Equal(2, handle.Results.Count(r => r.Outcome == TestOutcome.Passed));
         Assert.All(handle.Results.Where(r => r.Outcome == TestOutcome.Passed), r => Assert.Empty(r.Attachments));
     }

@@ -1,4 +1,5 @@
-using YamlDotNet.Core;
+using Keploy.Core.Models;
+using Keploy.Core.Storage;
 using YamlDotNet.RepresentationModel;
 
 namespace Keploy.TestAdapter.Engine;
@@ -65,10 +66,16 @@ internal static class RecordedTestScanner
     {
         try
         {
-            using StreamReader reader = File.OpenText(file);
-            YamlStream yaml = new();
-            yaml.Load(reader);
-            if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode mapping)
+            // The bounded reader every Keploy document passes (nesting depth, alias expansion, size): discovery of a hostile file
+            // is one failing test with file:line:column, never a stack overflow of the test host.
+            (YamlNode Root, SourceLocation Location)? first = null;
+            foreach ((YamlNode Root, SourceLocation Location) document in KeployYaml.ReadNodes(file))
+            {
+                first = document;
+                break;
+            }
+
+            if (first?.Root is not YamlMappingNode mapping)
             {
                 return (fallback, $"{displayPath}:1:1: not a Keploy test case (expected a mapping with version, kind, name, spec)");
             }
@@ -80,9 +87,10 @@ internal static class RecordedTestScanner
 
             return (fallback, null);
         }
-        catch (YamlException e)
+        catch (KeployFormatException e)
         {
-            return (fallback, $"{displayPath}:{e.Start.Line}:{e.Start.Column}: {e.Message}");
+            string message = e.Message.StartsWith(e.Location.ToString(), StringComparison.Ordinal) ? e.Message[e.Location.ToString().Length..] : ": " + e.Message;
+            return (fallback, $"{displayPath}:{e.Location.Line}:{e.Location.Column}{message}");
         }
         catch (IOException e)
         {
