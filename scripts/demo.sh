@@ -14,7 +14,8 @@
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
-#        PAYMENTS_PORT, FXRATES_PORT  ports of the Payments sample and its HTTPS dependency (default: free ports)
+#        ORDERS_PORT, CATALOG_PORT, INVENTORY_PORT, PAYMENTS_PORT, FXRATES_PORT  the samples' ports (default: free ports, so
+#                                  two runs on one machine never collide; Orders finds Catalog through CATALOG_URL)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -39,9 +40,14 @@ fi
 bash scripts/build-samples.sh >/dev/null
 read -r -a keploy <<< "${KEPLOY:-dotnet keploy}"
 
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+orders_port="${ORDERS_PORT:-$(free_port)}"
+catalog_port="${CATALOG_PORT:-$(free_port)}"
+inventory_port="${INVENTORY_PORT:-$(free_port)}"
+export CATALOG_URL="http://127.0.0.1:$catalog_port"   # read by Orders (appsettings key), at record and at replay alike
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
-orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:5100"
-inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:5300"
+orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:$orders_port"
+inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:$inventory_port"
 for app in Orders Inventory Payments; do
   mkdir -p "$work/$app"
   [[ -f "$work/$app/keploy.yml" ]] || cp "samples/$app/keploy.yml" "$work/$app/keploy.yml"
@@ -51,7 +57,6 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
 
 # record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL: records while the traffic script runs, then stops the recorder (SIGTERM).
@@ -81,23 +86,23 @@ replay() {
 
 status=0
 
-say "1/3 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:5200"
-dotnet "$catalog_dll" --urls http://127.0.0.1:5200 >/dev/null 2>&1 &
+say "1/3 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
+dotnet "$catalog_dll" --urls "http://127.0.0.1:$catalog_port" >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
-wait_port 5200
-record "$work/Orders" "$orders_cmd" samples/traffic.sh http://127.0.0.1:5100
+wait_port "$catalog_port"
+record "$work/Orders" "$orders_cmd" samples/traffic.sh "http://127.0.0.1:$orders_port"
 say "Stopping Catalog: the replay must not need it"
 kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
-closed 5200 Catalog
-replay "$work/Orders" "$orders_cmd" || status=1
+closed "$catalog_port" Catalog
+replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
 say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
 bash scripts/postgres.sh start
-record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh http://127.0.0.1:5300
+record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh "http://127.0.0.1:$inventory_port"
 say "Stopping PostgreSQL: the replay must not need it"
 bash scripts/postgres.sh stop
 closed 55432 PostgreSQL
-replay "$work/Inventory" "$inventory_cmd" || status=1
+replay "$work/Inventory" "$inventory_cmd" --health-url "http://127.0.0.1:$inventory_port/health" || status=1
 
 say "3/3 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
 tls="$work/Payments/tls"

@@ -64,7 +64,7 @@ public sealed class SampleRecordReplayTests
 
             (int exit2, string output2) = Run(
                 "bash",
-                "-c \"cd " + Path.Combine(work, "Orders") + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:5100' --disable-ansi\"",
+                "-c \"cd " + Path.Combine(work, "Orders") + " && " + KeployCommand() + " test -c 'dotnet " + Repo("samples/Orders/bin/Release/net10.0/Orders.dll") + " --urls http://127.0.0.1:" + OrdersPort + "' --health-url http://127.0.0.1:" + OrdersPort + "/health --disable-ansi\"",
                 TimeSpan.FromMinutes(3));
             Assert.Equal(1, exit2);
             Assert.Matches(new Regex($@"^{tests.Length - 2} passed, 2 failed$", RegexOptions.Multiline), output2);
@@ -77,7 +77,17 @@ public sealed class SampleRecordReplayTests
         }
     }
 
+    private static readonly int OrdersPort = FreePort();
+    private static readonly int CatalogPort = FreePort();
+
     private static string KeployCommand() => $"dotnet {ToolPaths.ToolDll()}";
+
+    private static int FreePort()
+    {
+        using System.Net.Sockets.TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static (int Exit, string Output) Run(string file, string arguments, TimeSpan timeout)
     {
@@ -89,6 +99,11 @@ public sealed class SampleRecordReplayTests
         };
         start.Environment["KEPLOY_DEMO_SKIP_SETUP"] = "1";
         start.Environment["KEPLOY"] = KeployCommand();
+
+        // Chosen here, not by demo.sh, so the second replay below runs Orders on the port it was recorded on.
+        start.Environment["ORDERS_PORT"] = OrdersPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["CATALOG_URL"] = $"http://127.0.0.1:{CatalogPort}";
+        start.Environment["CATALOG_PORT"] = CatalogPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using Process process = Process.Start(start)!;
         System.Text.StringBuilder output = new();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
