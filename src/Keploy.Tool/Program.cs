@@ -72,6 +72,8 @@ internal static class Program
 
         root.Subcommands.Add(ReportCommand.BuildReport());
         root.Subcommands.Add(ReportCommand.BuildDiff());
+        root.Subcommands.Add(ImportCommand.BuildImport());
+        root.Subcommands.Add(ImportCommand.BuildExport());
 
         Command config = new("config", "Work with keploy.yml.");
         config.Options.Add(CommandLineOptions.Generate);
