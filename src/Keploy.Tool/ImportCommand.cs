@@ -104,7 +104,8 @@ internal static class ImportCommand
             Path = keployFolder,
             BasePath = parse.GetValue(BasePath),
             AppCommand = command,
-            ApiTimeout = settings.ApiTimeout,
+            // Each request waits for the app's real dependencies (the first HTTPS call, a cold database): 30 s unless given.
+            ApiTimeout = CommandLineOptions.IsGiven(parse, CommandLineOptions.ApiTimeout) ? settings.ApiTimeout : TimeSpan.FromSeconds(30),
             AppStartTimeout = CommandLineOptions.IsGiven(parse, CommandLineOptions.Delay) ? settings.Delay : TimeSpan.FromSeconds(60),
             Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
             ProxyPort = settings.ProxyPort,

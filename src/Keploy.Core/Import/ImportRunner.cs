@@ -125,6 +125,15 @@ public sealed class ImportRunner
             }
 
             string target = Target(request.Url, _options.BasePath);
+            if (!Uri.TryCreate(target, UriKind.Absolute, out Uri? targetUri))
+            {
+                _log(target.Contains("{{", StringComparison.Ordinal)
+                    ? $"skipped {step.Name} ({step.Where}): its URL {target} has an unresolved variable; give -e <environment.json> or --base-path"
+                    : $"skipped {step.Name} ({step.Where}): '{target}' is not a URL");
+                skipped++;
+                continue;
+            }
+
             HttpRequestRecord requestRecord = ToRecord(request, target);
             HttpResponseRecord? response = step.SavedResponse;
             if (response is not null)
@@ -146,7 +155,7 @@ public sealed class ImportRunner
             HttpRequestRecord storedRequest = sanitizer?.Request(requestRecord) ?? requestRecord;
             HttpResponseRecord storedResponse = sanitizer?.Response(response) ?? response;
             string name = store.NextTestName(testSetId);
-            TestCase testCase = HttpSpec.CreateTestCase(name, storedRequest, storedResponse, new(AutoNoise.Detect(storedResponse), StringComparer.Ordinal), new Uri(target).Port);
+            TestCase testCase = HttpSpec.CreateTestCase(name, storedRequest, storedResponse, new(AutoNoise.Detect(storedResponse), StringComparer.Ordinal), targetUri.Port);
             if (testCase.Spec is YamlMappingNode spec && spec.Children.TryGetValue(new YamlScalarNode("metadata"), out YamlNode? metadata) && metadata is YamlMappingNode map)
             {
                 map.Add("name", new YamlScalarNode(step.Name) { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted });

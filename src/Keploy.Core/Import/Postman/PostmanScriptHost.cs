@@ -38,7 +38,11 @@ public sealed class PostmanScriptHost
             };
           }
           function expect(actual, negate) {
-            function check(ok, what) { if (negate ? ok : !ok) throw new Error('expected ' + JSON.stringify(actual) + (negate ? ' not ' : ' ') + what); }
+            function describe(v) {
+              if (v && typeof v === 'object' && typeof v.code === 'number' && v.headers && typeof v.json === 'function') return 'response ' + v.code;
+              try { return JSON.stringify(v); } catch (x) { return String(v); }
+            }
+            function check(ok, what) { if (negate ? ok : !ok) throw new Error('expected ' + describe(actual) + (negate ? ' not ' : ' ') + what); }
             function deepEqual(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
             var e = {};
             e.to = e; e.be = e; e.been = e; e.is = e; e.that = e; e.which = e; e.and = e; e.has = e; e.have = e; e.with = e; e.at = e; e.of = e; e.same = e; e.deep = e;
