@@ -8,7 +8,9 @@
 #      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks;
 #   4. makes a private CA and a certificate with openssl, starts FxRates over HTTPS with it and records the Payments service
 #      (trusts the CA through SSL_CERT_FILE; PostgreSQL over sslmode=require; JWT sessions) while samples/payments-traffic.sh
-#      runs; stops FxRates and PostgreSQL and replays Payments with --freeze-time (its clock at each recorded request's time).
+#      runs, then imports samples/Payments/postman/payments.postman_collection.json into a second test-set with
+#      `import postman -c` (the app recorded with its mocks while the collection's requests are sent); stops FxRates and
+#      PostgreSQL and replays both Payments test-sets with --freeze-time (its clock at each recorded request's time).
 #   Ends with the total over the three replays: "N passed, N failed".
 # Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
@@ -16,6 +18,7 @@
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
 #        ORDERS_PORT, CATALOG_PORT, INVENTORY_PORT, PAYMENTS_PORT, FXRATES_PORT  the samples' ports (default: free ports, so
 #                                  two runs on one machine never collide; Orders finds Catalog through CATALOG_URL)
+#        KEPLOY_PG_PORT, KEPLOY_PG_DIR  the demo's own PostgreSQL (default: a free port, /tmp/keploy-demo-pg-<port>)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -44,6 +47,11 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 orders_port="${ORDERS_PORT:-$(free_port)}"
 catalog_port="${CATALOG_PORT:-$(free_port)}"
 inventory_port="${INVENTORY_PORT:-$(free_port)}"
+# The demo's own PostgreSQL (scripts/postgres.sh) on a free port with its own data folder: the test suite's shared server on
+# 55432 is never stopped by a demo run, and two demos never meet.
+export KEPLOY_PG_PORT="${KEPLOY_PG_PORT:-$(free_port)}"
+export KEPLOY_PG_DIR="${KEPLOY_PG_DIR:-/tmp/keploy-demo-pg-$KEPLOY_PG_PORT}"
+export INVENTORY_DB="Host=127.0.0.1;Port=$KEPLOY_PG_PORT;Username=keploy;Password=keploy;Database=inventory"
 export CATALOG_URL="http://127.0.0.1:$catalog_port"   # read by Orders (appsettings key), at record and at replay alike
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:$orders_port"
@@ -54,7 +62,11 @@ for app in Orders Inventory Payments; do
 done
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  bash "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$KEPLOY_PG_DIR"
+}
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
@@ -96,12 +108,12 @@ kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed "$catalog_port" Catalog
 replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
-say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
+say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
 bash scripts/postgres.sh start
 record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh "http://127.0.0.1:$inventory_port"
 say "Stopping PostgreSQL: the replay must not need it"
 bash scripts/postgres.sh stop
-closed 55432 PostgreSQL
+closed "$KEPLOY_PG_PORT" PostgreSQL
 replay "$work/Inventory" "$inventory_cmd" --health-url "http://127.0.0.1:$inventory_port/health" || status=1
 
 say "3/3 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
@@ -109,7 +121,7 @@ tls="$work/Payments/tls"
 bash samples/Payments/make-certs.sh "$tls"
 fx_port="${FXRATES_PORT:-$(free_port)}"
 payments_port="${PAYMENTS_PORT:-$(free_port)}"
-pg_port="${KEPLOY_PG_PORT:-55432}"
+pg_port="$KEPLOY_PG_PORT"
 dotnet "$root/samples/FxRates/bin/Release/net10.0/FxRates.dll" --urls "https://127.0.0.1:$fx_port" \
   --Kestrel:Certificates:Default:Path="$tls/fxrates.crt" --Kestrel:Certificates:Default:KeyPath="$tls/fxrates.key" >/dev/null 2>&1 &
 fxrates=$!; pids+=("$fxrates")
@@ -120,6 +132,10 @@ export SSL_CERT_FILE="$tls/ca.crt" FX_URL="https://127.0.0.1:$fx_port"
 export PAYMENTS_DB="Host=127.0.0.1;Port=$pg_port;Username=keploy;Password=keploy;Database=keploy;SSL Mode=Require"
 payments_cmd="dotnet $root/samples/Payments/bin/Release/net10.0/Payments.dll --urls http://127.0.0.1:$payments_port"
 record "$work/Payments" "$payments_cmd" samples/payments-traffic.sh "http://127.0.0.1:$payments_port"
+say "Importing the Payments Postman collection (login -> token variable -> authorised calls), recorded with its mocks"
+(cd "$work/Payments" && "${keploy[@]}" import postman "$root/samples/Payments/postman/payments.postman_collection.json" \
+  -c "$payments_cmd" --base-path "http://127.0.0.1:$payments_port" --disable-ansi) \
+  || { echo "import postman failed" >&2; exit 1; }
 say "Stopping FxRates and PostgreSQL: the replay must need neither"
 kill "$fxrates" 2>/dev/null || true; wait "$fxrates" 2>/dev/null || true
 closed "$fx_port" FxRates

@@ -41,6 +41,68 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Import_of_a_broken_collection_is_one_line_with_file_line_column_and_exit_1()
+    {
+        File.WriteAllText(Path.Combine(_work, "c.json"), "{\n  \"info\": { \"name\": \"x\" },\n  \"item\": [ oops ]\n}\n");
+
+        (int exit, string stdout, string stderr) = Tool("import", "postman", "c.json", "--disable-ansi");
+
+        Assert.Equal(1, exit);
+        string[] errors = NonEmptyLines(stdout + stderr).Where(l => l.Contains("ERROR", StringComparison.Ordinal)).ToArray();
+        Assert.Single(errors);
+        Assert.Matches(new Regex(@"ERROR .*c\.json:3:\d+: not valid JSON"), errors[0]);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "keploy")), "a failed import must not leave a test-set");
+    }
+
+    [Fact]
+    public void Export_postman_writes_a_collection_that_import_reads_back_without_an_app()
+    {
+        string tests = Path.Combine(_work, "keploy", "test-set-0", "tests");
+        Directory.CreateDirectory(tests);
+        File.WriteAllText(Path.Combine(tests, "test-1.yaml"), """
+            version: api.keploy.io/v1beta1
+            kind: Http
+            name: test-1
+            spec:
+              metadata: {}
+              req:
+                method: GET
+                proto_major: 1
+                proto_minor: 1
+                url: http://127.0.0.1:1/items/KB-001
+                header:
+                  Accept: application/json
+                body: ""
+                timestamp: 2026-12-01T10:00:00Z
+              resp:
+                status_code: 200
+                header:
+                  Content-Type: application/json
+                body: '{"sku":"KB-001"}'
+                status_message: OK
+                proto_major: 0
+                proto_minor: 0
+                timestamp: 2026-12-01T10:00:00Z
+              objects: []
+              assertions:
+                noise: {}
+              created: 1764583200
+
+            """);
+
+        (int exit, string stdout, _) = Tool("export", "postman", "-o", "out.json", "--disable-ansi");
+        Assert.Equal(0, exit);
+        Assert.Contains("exported 1 test case(s) of test-set-0", stdout, StringComparison.Ordinal);
+        Assert.Contains("{{base_url}}/items/KB-001", File.ReadAllText(Path.Combine(_work, "out.json")), StringComparison.Ordinal);
+
+        (exit, stdout, _) = Tool("import", "postman", "out.json", "--disable-ansi");
+        Assert.Equal(0, exit);
+        Assert.Contains("imported 1 test case(s) (1 from saved responses) into keploy/test-set-1", stdout, StringComparison.Ordinal);
+        Assert.Contains("{\"sku\":\"KB-001\"}", File.ReadAllText(Path.Combine(_work, "keploy", "test-set-1", "tests", "test-1.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_and_all_lower_case_flags_fail_with_exit_1()
     {
         Assert.Equal(1, Tool("test", "--no-such-flag").Exit);

@@ -40,12 +40,19 @@ public sealed class SampleRecordReplayTests
             Assert.Contains("https://127.0.0.1:", payMocks, StringComparison.Ordinal);
             Assert.Matches(new Regex(@"^kind: Postgres$", RegexOptions.Multiline), payMocks);
 
+            // The Postman collection imported with -c: a second test-set whose test cases and mocks were recorded from the app.
+            string importSet = Path.Combine(work, "Payments", "keploy", "test-set-1");
+            string[] importTests = Directory.GetFiles(Path.Combine(importSet, "tests"), "*.yaml");
+            Assert.True(importTests.Length >= 7, $"expected the 7 requests of the Payments collection as test cases, found {importTests.Length}");
+            Assert.Contains(importTests, t => File.ReadAllText(t).Contains("/payments/", StringComparison.Ordinal)); // the id the script kept
+            Assert.Matches(new Regex(@"^kind: Postgres$", RegexOptions.Multiline), File.ReadAllText(Path.Combine(importSet, "mocks.yaml")));
+
             MatchCollection summaries = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
             Assert.True(summaries.Count >= 4, $"expected a summary line per replay and a total:\n{Tail(output)}");
             Assert.Equal($"{tests.Length} passed, 0 failed", summaries[0].Value);
             Assert.Equal($"{pgTests.Length} passed, 0 failed", summaries[1].Value);
-            Assert.Equal($"{payTests.Length} passed, 0 failed", summaries[2].Value);
-            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length} passed, 0 failed", summaries[^1].Value);
+            Assert.Equal($"{payTests.Length + importTests.Length} passed, 0 failed", summaries[2].Value);
+            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length} passed, 0 failed", summaries[^1].Value);
 
             // A changed expectation must fail exactly that test, with a diff, while the downstream service stays stopped.
             string victim = tests.OrderBy(t => t, StringComparer.Ordinal).First(t => File.ReadAllText(t).Contains("/orders/quote?sku=KB-001", StringComparison.Ordinal));
