@@ -47,11 +47,16 @@ public sealed class CoberturaReport
     /// <summary>Coverable lines over all files.</summary>
     public int LinesValid => Files.Values.Sum(f => f.LinesValid);
 
-    /// <summary>Covered branch outcomes.</summary>
-    public int BranchesCovered => Files.Values.Sum(f => f.Branches.Values.Sum(b => b.Covered));
+    /// <summary>
+    /// Covered branch outcomes: the root's <c>branches-covered</c> when written (coverlet counts there every branch point, also those
+    /// of compiler-generated code that no line's <c>condition-coverage</c> shows), else the sum over the lines.
+    /// </summary>
+    public int BranchesCovered => _rootBranches?.Covered ?? Files.Values.Sum(f => f.Branches.Values.Sum(b => b.Covered));
 
-    /// <summary>Branch outcomes.</summary>
-    public int BranchesValid => Files.Values.Sum(f => f.Branches.Values.Sum(b => b.Total));
+    /// <summary>Branch outcomes: the root's <c>branches-valid</c> when written, else the sum over the lines.</summary>
+    public int BranchesValid => _rootBranches?.Valid ?? Files.Values.Sum(f => f.Branches.Values.Sum(b => b.Total));
+
+    private (int Covered, int Valid)? _rootBranches;
 
     /// <summary>Methods with at least one line hit.</summary>
     public int MethodsCovered => Files.Values.Sum(f => f.Methods.Values.Count(c => c));
@@ -89,6 +94,12 @@ public sealed class CoberturaReport
         XElement root = doc.Root is { Name.LocalName: "coverage" } r ? r : throw new CoverageException($"{path}:1:1: not Cobertura XML: the root element is not <coverage>");
         string source = root.Element("sources")?.Elements("source").Select(s => s.Value.Trim()).FirstOrDefault(s => s.Length > 0) ?? "";
         CoberturaReport report = new();
+        if (int.TryParse((string?)root.Attribute("branches-covered"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int bc)
+            && int.TryParse((string?)root.Attribute("branches-valid"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int bv))
+        {
+            report._rootBranches = (bc, bv);
+        }
+
         foreach (XElement cls in root.Descendants("class"))
         {
             string fileName = (string?)cls.Attribute("filename") ?? throw new CoverageException($"{path}:{Line(cls)}: <class> without filename");

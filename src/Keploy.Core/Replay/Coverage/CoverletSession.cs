@@ -26,7 +26,8 @@ public sealed class CoverageFilter
 /// tasks): the app's build folder is copied to a temporary folder (the user's build is never modified), coverlet's
 /// <c>InstrumentationTask</c> rewrites the copy's assemblies in place (line, branch and method hit counters flushed to a hits file
 /// by the instrumented code on <c>AppDomain.ProcessExit</c>, i.e. when the app is stopped with SIGTERM), and
-/// <see cref="CollectAsync"/> runs coverlet's <c>CoverageResultTask</c> to write Cobertura XML. Both tasks must run in one MSBuild
+/// <see cref="CollectAsync"/> runs coverlet's <c>CoverageResultTask</c> to write Cobertura XML. Generated code is left out: source
+/// files under <c>obj/</c>, <c>*.g.cs</c>, <c>*.generated.cs</c> and types marked <c>[GeneratedCode]</c> (source generators' output). Both tasks must run in one MSBuild
 /// process (the second reads state the first keeps in memory), so one <c>dotnet msbuild</c> runs for the whole replay, waiting
 /// between the two tasks for a file this class writes; it exits by itself if this process dies. The app may be started any number
 /// of times from <see cref="AppCommand"/> (one start per test-set): hits add up.
@@ -250,6 +251,7 @@ public sealed class CoverletSession : IAsyncDisposable
               <UsingTask TaskName="Coverlet.MSbuild.Tasks.CoverageResultTask" AssemblyFile="{{t}}" />
               <Target Name="KeployCoverage">
                 <Coverlet.MSbuild.Tasks.InstrumentationTask Path="$(ModulePath)" Include="$(IncludeFilter)" Exclude="$(ExcludeFilter)"
+                    ExcludeByFile="**/obj/**/*.cs,**/*.g.cs,**/*.generated.cs" ExcludeByAttribute="GeneratedCodeAttribute"
                     IncludeTestAssembly="true" DisableManagedInstrumentationRestore="true" ExcludeAssembliesWithoutSources="MissingAll">
                   <Output TaskParameter="InstrumenterState" PropertyName="InstrumenterState" />
                 </Coverlet.MSbuild.Tasks.InstrumentationTask>
