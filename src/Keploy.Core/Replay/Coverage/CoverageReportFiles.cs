@@ -109,7 +109,7 @@ public static class CoverageReportFiles
         StringBuilder sb = new();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Keploy coverage ").Append(H(runId)).Append("</title>\n<style>\n")
             .Append("body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;margin:.5em 0 1.5em}")
-            .Append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.n{text-align:right}.bar{display:inline-block;height:.7em;background:#4caf50}")
+            .Append("th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.n{text-align:right}.bar{display:block;height:100%;background:#4caf50}")
             .Append(".bg{display:inline-block;width:6em;height:.7em;background:#e57373;vertical-align:middle}pre{margin:0;font:12px/1.35 monospace}")
             .Append(".hit{background:#e8f5e9}.miss{background:#ffebee}.part{background:#fff8e1}.ln,.hc{display:inline-block;width:4em;color:#888;text-align:right;margin-right:.8em}")
             .Append("summary{cursor:pointer;margin:.3em 0}.untested{color:#c62828}.tested{color:#2e7d32}\n</style></head><body>\n")
