@@ -11,7 +11,9 @@
 #      runs, then imports samples/Payments/postman/payments.postman_collection.json into a second test-set with
 #      `import postman -c` (the app recorded with its mocks while the collection's requests are sent); stops FxRates and
 #      PostgreSQL and replays both Payments test-sets with --freeze-time (its clock at each recorded request's time).
-#   Ends with the total over the three replays: "N passed, N failed".
+#   Ends with each sample's HTML report path and coverage line ("Orders coverage: 95.8% (statement), 100.0% (API schema)":
+#   `dotnet keploy test` instruments a copy of the app with coverlet; Orders serves its OpenAPI document), then the total over
+#   the three replays: "N passed, N failed".
 # Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
@@ -84,6 +86,8 @@ record() {
 
 # replay APP_DIR APP_COMMAND [FLAGS...]: runs `test` and keeps its closing "N passed, N failed" line.
 totals=()
+coverages=()
+reports=()
 replay() {
   say "Replaying $(basename "$1"): ${keploy[*]} test -c \"$2\" ${*:3}"
   local log; log="$(mktemp)"
@@ -92,6 +96,9 @@ replay() {
   local rc=${PIPESTATUS[0]}
   set -e
   totals+=("$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)")
+  # Per sample: the coverage line (`Coverage: NN.N% (statement), NN.N% (API schema)`) and the HTML report's path.
+  coverages+=("$(basename "$1") coverage: $(grep -E '^Coverage: ' "$log" | tail -1 | sed 's/^Coverage: //')")
+  reports+=("$(basename "$1") HTML report: $(grep -oE 'HTML report: .*' "$log" | tail -1 | sed 's/^HTML report: //')")
   rm -f "$log"
   return "$rc"
 }
@@ -150,5 +157,7 @@ for t in "${totals[@]}"; do
   read -r p _ f _ <<< "${t//,/}"
   passed=$((passed + p)); failed=$((failed + f))
 done
+for r in "${reports[@]}"; do echo "$r"; done
+for c in "${coverages[@]}"; do echo "$c"; done
 echo "$passed passed, $failed failed"
 exit $status

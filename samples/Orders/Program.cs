@@ -13,7 +13,12 @@ builder.Services.AddHttpClient<CatalogClient>(client =>
         client.BaseAddress = new Uri(builder.Configuration["CATALOG_URL"] ?? "http://127.0.0.1:5200"))
     .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip });
 
+// The OpenAPI document at /openapi/v1.json (Microsoft.AspNetCore.OpenApi): `dotnet keploy test` reads it for API schema coverage.
+builder.Services.AddOpenApi();
+
 var app = builder.Build();
+
+app.MapOpenApi();
 
 app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
 

@@ -68,6 +68,26 @@ internal static class CommandLineOptions
         Description = "Run the app with its clock at each test's recorded time (libfaketime through LD_PRELOAD; apt-get install libfaketime).",
     };
 
+    /// <summary><c>test --skip-coverage</c> (Keploy's flag; keploy.yml <c>test.skipCoverage</c>): no code coverage of the app.</summary>
+    public static readonly Option<bool?> SkipCoverage = new("--skip-coverage", "--skipCoverage") { Description = "Do not collect code coverage of the app during the replay." };
+
+    public static readonly Option<string[]> CoverageInclude = new("--coverage-include", "--coverageInclude")
+    {
+        Description = "Assemblies to measure (names, wildcards or coverlet filters such as [Orders]*; comma-separated or repeated; default: the app's own assemblies, those with local sources).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string[]> CoverageExclude = new("--coverage-exclude", "--coverageExclude")
+    {
+        Description = "Assemblies never measured (names, wildcards or coverlet filters; comma-separated or repeated).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static readonly Option<string?> OpenApi = new("--openapi", "--openApi")
+    {
+        Description = "The app's OpenAPI document (JSON or YAML) for API schema coverage (default: fetched from the running app's /openapi/v1.json or /swagger/v1/swagger.json).",
+    };
+
     public static readonly Option<bool> Generate = new("--generate") { Description = "Write a keploy.yml with Keploy's defaults." };
 
     /// <summary>

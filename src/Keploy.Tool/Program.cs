@@ -56,6 +56,7 @@ internal static class Program
                      CommandLineOptions.Delay, CommandLineOptions.HealthUrl, CommandLineOptions.HealthPollTimeout, CommandLineOptions.ApiTimeout,
                      CommandLineOptions.TestSets, CommandLineOptions.Host, CommandLineOptions.Port, CommandLineOptions.IgnoreOrdering,
                      CommandLineOptions.CompareAll, CommandLineOptions.DisableAutoHeaderNoise, CommandLineOptions.StrictMocks, CommandLineOptions.FreezeTime, CommandLineOptions.ReportFormat,
+                     CommandLineOptions.SkipCoverage, CommandLineOptions.CoverageInclude, CommandLineOptions.CoverageExclude, CommandLineOptions.OpenApi,
                  })
         {
             test.Options.Add(option);

@@ -51,6 +51,14 @@ internal sealed class Settings
 
     public bool FreezeTime { get; init; }
 
+    public bool SkipCoverage { get; init; }
+
+    public List<string> CoverageInclude { get; init; } = new();
+
+    public List<string> CoverageExclude { get; init; } = new();
+
+    public string? OpenApiPath { get; init; }
+
     public static Settings Resolve(ParseResult parse, bool isTest)
     {
         string configDir = parse.GetValue(CommandLineOptions.ConfigPath) ?? ".";
@@ -107,6 +115,14 @@ internal sealed class Settings
             DisableAutoHeaderNoise = parse.GetValue(CommandLineOptions.DisableAutoHeaderNoise) ?? config.Test.DisableAutoHeaderNoise,
             GlobalNoise = config.Test.GlobalNoise,
             FreezeTime = parse.GetValue(CommandLineOptions.FreezeTime) ?? config.Test.FreezeTime,
+            SkipCoverage = parse.GetValue(CommandLineOptions.SkipCoverage) ?? config.Test.SkipCoverage,
+            CoverageInclude = CommandLineOptions.IsGiven(parse, CommandLineOptions.CoverageInclude)
+                ? CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.CoverageInclude))
+                : config.Test.CoverageInclude,
+            CoverageExclude = CommandLineOptions.IsGiven(parse, CommandLineOptions.CoverageExclude)
+                ? CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.CoverageExclude))
+                : config.Test.CoverageExclude,
+            OpenApiPath = parse.GetValue(CommandLineOptions.OpenApi) ?? NonEmpty(config.Test.OpenApi),
         };
         settings.Validate();
         return settings;

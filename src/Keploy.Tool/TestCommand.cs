@@ -2,6 +2,7 @@ using System.CommandLine;
 using Keploy.Core.Capture;
 using Keploy.Core.Models;
 using Keploy.Core.Replay;
+using Keploy.Core.Replay.Coverage;
 using Keploy.Core.Replay.Reporting;
 
 namespace Keploy.Tool;
@@ -46,12 +47,44 @@ internal static class TestCommand
         }
 
         ReplayOptions options = settings.ToReplayOptions();
+        using ShutdownSignals stop = new(cancellationToken);
+        System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
+
+        // Coverage: a copy of the .NET app is instrumented and started instead of the original; the OpenAPI document is read now or
+        // fetched from the app before it stops. Either failing is a warning: the replay's verdict stands on its own.
+        AppCoverageRun coverage;
+        try
+        {
+            coverage = await AppCoverageRun.StartAsync(
+                new AppCoverageOptions
+                {
+                    Command = settings.Command!,
+                    WorkingDirectory = options.WorkingDirectory ?? System.IO.Path.GetFullPath(options.Path),
+                    SkipCoverage = settings.SkipCoverage,
+                    Filter = new CoverageFilter { Include = settings.CoverageInclude, Exclude = settings.CoverageExclude },
+                    OpenApiPath = settings.OpenApiPath,
+                },
+                console.Warn,
+                stop.Token).ConfigureAwait(false);
+        }
+        catch (CoverageException ex)
+        {
+            console.Error(ex.Message);
+            return (int)ExitCode.Failure;
+        }
+
+        await using AppCoverageRun coverageRun = coverage;
+        if (coverage.CollectsCode)
+        {
+            console.Info($"coverage: the app runs from an instrumented copy: {coverage.AppCommand}");
+        }
+
+        options.AppCommand = coverage.AppCommand;
+        options.BeforeAppStop = coverage.BeforeAppStop;
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);
-        using ShutdownSignals stop = new(cancellationToken);
-
-        System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
         TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
+        IReadOnlyList<string> coverageLines = await coverage.FinishAsync(run).ConfigureAwait(false);
         foreach (TestSetResult set in run.Sets)
         {
             if (set.Error is not null)
@@ -64,6 +97,11 @@ internal static class TestCommand
 
         console.Info($"reports written to {run.ReportDirectory}");
         console.Raw(SummaryPrinter.CompleteSummary(run.Sets, total.Elapsed, console.Ansi));
+        foreach (string line in coverageLines)
+        {
+            console.Raw(line);
+        }
+
         if (run.Sets.Count > 0)
         {
             try

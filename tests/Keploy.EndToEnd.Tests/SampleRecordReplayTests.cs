@@ -54,6 +54,20 @@ public sealed class SampleRecordReplayTests
             Assert.Equal($"{payTests.Length + importTests.Length} passed, 0 failed", summaries[2].Value);
             Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length} passed, 0 failed", summaries[^1].Value);
 
+            // The demo ends with each sample's HTML report and its coverage line: the .NET app's statements measured by coverlet during
+            // the replay (> 0%), and for Orders, which serves /openapi/v1.json, the API schema coverage.
+            foreach (string sample in new[] { "Orders", "Inventory", "Payments" })
+            {
+                Match coverage = Regex.Match(output, $@"^{sample} coverage: (\d+\.\d)% \(statement\)(, (\d+\.\d)% \(API schema\))?$", RegexOptions.Multiline);
+                Assert.True(coverage.Success, $"no coverage line for {sample}:\n{Tail(output)}");
+                Assert.True(double.Parse(coverage.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, coverage.Value);
+                Assert.True(sample != "Orders" || coverage.Groups[3].Success, "Orders serves its OpenAPI document: " + coverage.Value);
+                Match report = Regex.Match(output, $@"^{sample} HTML report: (\S+report\.html)$", RegexOptions.Multiline);
+                Assert.True(report.Success && File.Exists(report.Groups[1].Value), $"no HTML report path for {sample}:\n{Tail(output)}");
+                string runDir = Path.GetDirectoryName(report.Groups[1].Value)!;
+                Assert.True(File.Exists(Path.Combine(runDir, "coverage.yaml")) && File.Exists(Path.Combine(runDir, "coverage.cobertura.xml")), $"coverage files missing in {runDir}");
+            }
+
             // A changed expectation must fail exactly that test, with a diff, while the downstream service stays stopped.
             string victim = tests.OrderBy(t => t, StringComparer.Ordinal).First(t => File.ReadAllText(t).Contains("/orders/quote?sku=KB-001", StringComparison.Ordinal));
             string text = File.ReadAllText(victim);

@@ -61,6 +61,18 @@ public sealed class TestSection
     /// <summary><c>skipCoverage</c>.</summary>
     public bool SkipCoverage { get; set; }
 
+    /// <summary>
+    /// <c>coverageInclude</c> (this tool's key; read, never written by <c>config --generate</c>): assemblies whose coverage is
+    /// collected (names, wildcards or coverlet filters); empty = the app's own assemblies.
+    /// </summary>
+    public List<string> CoverageInclude { get; set; } = new();
+
+    /// <summary><c>coverageExclude</c> (this tool's key): assemblies never measured.</summary>
+    public List<string> CoverageExclude { get; set; } = new();
+
+    /// <summary><c>openapi</c> (this tool's key): path of the app's OpenAPI document for API schema coverage; empty = fetch it from the app.</summary>
+    public string OpenApi { get; set; } = "";
+
     /// <summary><c>language</c>.</summary>
     public string Language { get; set; } = "";
 
@@ -114,6 +126,17 @@ public sealed class TestSection
         r.Bool(map, "strictMockWindow", v => StrictMockWindow = v);
         r.Bool(map, "removeUnusedMocks", v => RemoveUnusedMocks = v);
         r.Bool(map, "skipCoverage", v => SkipCoverage = v);
+        if (YamlNodes.Get(map, "coverageInclude") is { } include)
+        {
+            CoverageInclude = r.StringList(include, "coverageInclude");
+        }
+
+        if (YamlNodes.Get(map, "coverageExclude") is { } exclude)
+        {
+            CoverageExclude = r.StringList(exclude, "coverageExclude");
+        }
+
+        r.String(map, "openapi", v => OpenApi = v);
         r.String(map, "language", v => Language = v);
         r.Bool(map, "mustPass", v => MustPass = v);
         r.Int(map, "maxFailAttempts", v => MaxFailAttempts = v);

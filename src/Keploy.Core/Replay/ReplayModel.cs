@@ -70,6 +70,13 @@ public sealed class ReplayOptions
 
     /// <summary>Redirect the app's outgoing connections with eBPF (default). False only for tests of the engine itself.</summary>
     public bool UseEbpf { get; set; } = true;
+
+    /// <summary>
+    /// Called once per test-set after its last test, while the app still runs, with the app's base URL (scheme, host and port of the
+    /// first recorded request, after <see cref="Host"/>/<see cref="Port"/>); <c>dotnet keploy test</c> fetches the app's OpenAPI
+    /// document there. Exceptions are reported as a warning, never fail the set.
+    /// </summary>
+    public Func<Uri, CancellationToken, Task>? BeforeAppStop { get; set; }
 }
 
 /// <summary>Test statuses, as Keploy writes them (<c>pkg/models/testrun.go</c>).</summary>

@@ -242,6 +242,18 @@ public sealed class ReplayRunner
                 observer?.TestCompleted(testResult);
             }
 
+            if (_options.BeforeAppStop is not null && probe is not null && app is { HasExited: false } && !cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await _options.BeforeAppStop(new Uri(probe.GetLeftPart(UriPartial.Authority)), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    observer?.Warning(ex.Message);
+                }
+            }
+
             if (result.Status != TestSetStatus.UserAbort)
             {
                 result.Status = result.Tests.All(t => t.Status is TestStatus.Passed or TestStatus.Ignored) ? TestSetStatus.Passed : TestSetStatus.Failed;

@@ -124,7 +124,8 @@ a{color:#0969da}
     '<div class="card pass"><span>Passed</span><b>' + passed + "</b></div>" +
     '<div class="card fail"><span>Failed</span><b id="failed-count">' + failed + "</b></div>" +
     (ignored ? '<div class="card ign"><span>Ignored</span><b>' + ignored + "</b></div>" : "") +
-    '<div class="card"><span>Time</span><b>' + ms(run.ms) + "</b></div>";
+    '<div class="card"><span>Time</span><b>' + ms(run.ms) + "</b></div>" +
+    (run.coverage ? '<div class="card" id="coverage-card"><span>Coverage</span><b><a href="' + esc(run.coverage) + '">' + esc(run.coverageTotal || "details") + "</a></b></div>" : "");
 
   var runsHtml = [];
   DATA.runs.forEach(function (r) {

@@ -58,6 +58,17 @@ public static class HtmlReportWriter
             long created = run.Sets.Count == 0 ? 0 : run.Sets.Max(s => s.CreatedAt);
             w.WriteString("created", created > 0 ? DateTimeOffset.FromUnixTimeSeconds(created).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "");
             w.WriteNumber("ms", Math.Round(run.Duration.TotalMilliseconds, 1));
+            if (File.Exists(Path.Combine(run.Directory, Coverage.CoverageReportFiles.HtmlFileName)))
+            {
+                // The coverage page of this run (Replay/Coverage), and coverage.yaml's total_coverage when written.
+                w.WriteString("coverage", Coverage.CoverageReportFiles.HtmlFileName);
+                string yaml = Path.Combine(run.Directory, Coverage.CoverageReportFiles.YamlFileName);
+                string? total = File.Exists(yaml)
+                    ? File.ReadLines(yaml).FirstOrDefault(l => l.StartsWith("total_coverage: ", StringComparison.Ordinal))?["total_coverage: ".Length..].Trim()
+                    : null;
+                w.WriteString("coverageTotal", total ?? "");
+            }
+
             w.WriteEndObject();
 
             w.WriteStartArray("runs");
