@@ -236,6 +236,9 @@ public sealed class GrpcRequestRecord
     /// <summary>Test cases: when the request was sent; null inside mocks (Keploy writes none there).</summary>
     public DateTimeOffset? Timestamp { get; set; }
 
+    /// <summary>The timestamp as read (nanoseconds), written back while <see cref="Timestamp"/> is unchanged.</summary>
+    public string? TimestampText { get; set; }
+
     /// <summary>The method path (<c>:path</c>), e.g. <c>/user.UserService/CreateUser</c>.</summary>
     public string Path => Headers.PseudoHeaders.TryGetValue(":path", out string? path) ? path : string.Empty;
 
@@ -260,6 +263,9 @@ public sealed class GrpcResponseRecord
 
     /// <summary>Test cases: when the response completed; null inside mocks.</summary>
     public DateTimeOffset? Timestamp { get; set; }
+
+    /// <summary>The timestamp as read (nanoseconds), written back while <see cref="Timestamp"/> is unchanged.</summary>
+    public string? TimestampText { get; set; }
 
     /// <summary>The messages to send in order: <see cref="Messages"/>, or the one <see cref="Body"/>; none for a failed call
     /// (grpc-status other than 0) whose body is empty, as Keploy writes an empty body for a trailers-only answer.</summary>

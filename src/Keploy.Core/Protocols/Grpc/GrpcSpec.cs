@@ -59,6 +59,7 @@ public static class GrpcSpec
         Body = GrpcMessage.Read(YamlNodes.GetMapping(req, "body")),
         Messages = ReadMessages(req),
         Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(req, "timestamp")),
+        TimestampText = YamlNodes.GetString(req, "timestamp"),
     };
 
     /// <summary>Reads <c>grpcResp</c>.</summary>
@@ -69,6 +70,7 @@ public static class GrpcSpec
         Messages = ReadMessages(resp),
         Trailers = GrpcHeaders.Read(YamlNodes.GetMapping(resp, "trailers")),
         Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(resp, "timestamp")),
+        TimestampText = YamlNodes.GetString(resp, "timestamp"),
     };
 
     /// <summary>Writes <c>grpcReq</c> in Keploy's key order (headers, body, [messages], [timestamp]).</summary>
@@ -76,10 +78,7 @@ public static class GrpcSpec
     {
         var node = new YamlMappingNode { { "headers", request.Headers.Write() }, { "body", request.Body.Write() } };
         AddMessages(node, request.Messages);
-        if (request.Timestamp is DateTimeOffset t)
-        {
-            node.Add("timestamp", Storage.KeployYaml.Timestamp(t));
-        }
+        AddTimestamp(node, request.Timestamp, request.TimestampText);
 
         return node;
     }
@@ -90,12 +89,21 @@ public static class GrpcSpec
         var node = new YamlMappingNode { { "headers", response.Headers.Write() }, { "body", response.Body.Write() } };
         AddMessages(node, response.Messages);
         node.Add("trailers", response.Trailers.Write());
-        if (response.Timestamp is DateTimeOffset t)
-        {
-            node.Add("timestamp", Storage.KeployYaml.Timestamp(t));
-        }
+        AddTimestamp(node, response.Timestamp, response.TimestampText);
 
         return node;
+    }
+
+    private static void AddTimestamp(YamlMappingNode node, DateTimeOffset? time, string? text)
+    {
+        if (time is not DateTimeOffset t)
+        {
+            return;
+        }
+
+        // Keploy writes nanoseconds; DateTimeOffset keeps 100 ns: the text read is written back when it still says the same time.
+        bool same = text is not null && KeployTime.TryParseNullable(text) == t;
+        node.Add("timestamp", same ? new YamlScalarNode(text!) { Style = YamlDotNet.Core.ScalarStyle.Plain } : Storage.KeployYaml.Timestamp(t));
     }
 
     private static void AddMessages(YamlMappingNode node, List<GrpcMessage> messages)
