@@ -36,25 +36,12 @@ public sealed class Http2Integration : IProtocolIntegration
     /// <inheritdoc/>
     public async Task RecordAsync(ProxyConnection connection, CancellationToken cancellationToken)
     {
-        if (connection.ConnectUpstreamAsync is null || connection.Recorder is null)
+        if (await ProxyConnectionUpstream.ConnectOrCloseAsync(connection, "http2", cancellationToken).ConfigureAwait(false) is not { } upstream)
         {
-            connection.Log("http2: record mode needs ConnectUpstreamAsync and Recorder");
             return;
         }
 
-        IDuplexPipe upstream;
-        try
-        {
-            upstream = await connection.ConnectUpstreamAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
-        {
-            connection.Log($"http2: cannot connect to {connection.Destination}: {ex.Message}");
-            await connection.Client.Output.CompleteAsync().ConfigureAwait(false);
-            return;
-        }
-
-        IMockRecorder recorder = connection.Recorder;
+        IMockRecorder recorder = connection.Recorder!;
         await Http2Relay.RunAsync(
             connection.Client,
             upstream,

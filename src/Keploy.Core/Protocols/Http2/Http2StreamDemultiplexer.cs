@@ -114,26 +114,10 @@ public sealed class Http2StreamDemultiplexer
         switch (frame)
         {
             case Http2HeadersFrame headers:
-                _block = new ArrayBufferWriter<byte>(headers.Fragment.Length);
-                _blockStart = headers;
-                _continuationStream = headers.StreamId;
-                Append(headers.Fragment.Span);
-                if (headers.EndHeaders)
-                {
-                    Finish(events);
-                }
-
+                StartBlock(headers, headers.Fragment, headers.EndHeaders, events);
                 break;
             case Http2PushPromiseFrame push:
-                _block = new ArrayBufferWriter<byte>(push.Fragment.Length);
-                _blockStart = push;
-                _continuationStream = push.StreamId;
-                Append(push.Fragment.Span);
-                if (push.EndHeaders)
-                {
-                    Finish(events);
-                }
-
+                StartBlock(push, push.Fragment, push.EndHeaders, events);
                 break;
             case Http2ContinuationFrame continuation:
                 throw new Http2ProtocolException($"CONTINUATION frame on stream {continuation.StreamId} without a preceding HEADERS (RFC 9113 §6.10)");
@@ -152,6 +136,18 @@ public sealed class Http2StreamDemultiplexer
             default:
                 events.Add(new Http2ControlEvent(frame));
                 break;
+        }
+    }
+
+    private void StartBlock(Http2Frame frame, ReadOnlyMemory<byte> fragment, bool endHeaders, List<Http2StreamEvent> events)
+    {
+        _block = new ArrayBufferWriter<byte>(Math.Max(1, fragment.Length));
+        _blockStart = frame;
+        _continuationStream = frame.StreamId;
+        Append(fragment.Span);
+        if (endHeaders)
+        {
+            Finish(events);
         }
     }
 
