@@ -57,7 +57,7 @@ done
 rate() {
   grep -q "requests: $requests total, $requests started, $requests done, $requests succeeded, 0 failed, 0 errored" <<<"$1" \
     || { echo "h2load.sh: h2load reported failures:" >&2; grep -E '^(requests|status codes):' <<<"$1" >&2; return 1; }
-  sed -nE 's/^finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' <<<"$1"
+  sed -nE 's/.*finished in [^,]+, ([0-9.]+) req\/s.*/\1/p' <<<"$1" | head -n 1
 }
 
 load="h2load -n $requests -c $clients -m $streams $url"

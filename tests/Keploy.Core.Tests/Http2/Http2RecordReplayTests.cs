@@ -135,7 +135,7 @@ public sealed class Http2RecordReplayTests
 
     private static async Task<List<Mock>> WaitFor(ListMockRecorder recorder, int count)
     {
-        for (int i = 0; i < 500 && recorder.Snapshot().Count < count; i++)
+        for (int i = 0; i < 3000 && recorder.Snapshot().Count < count; i++)
         {
             await Task.Delay(10);
         }
