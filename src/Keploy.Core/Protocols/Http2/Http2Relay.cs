@@ -113,6 +113,13 @@ internal sealed class Http2Relay
             {
                 Dictionary<int, Http2Message> mine = fromClient ? _requests : _responses;
                 Dictionary<int, Http2Message> other = fromClient ? _responses : _requests;
+                if (message.ResetCode is not null && !other.ContainsKey(message.StreamId))
+                {
+                    // Reset before the other side finished: the other half may never complete; nothing to record.
+                    _log($"http2: stream {message.StreamId} was reset ({message.ResetCode}); not recorded");
+                    continue;
+                }
+
                 if (!other.Remove(message.StreamId, out Http2Message? counterpart))
                 {
                     mine[message.StreamId] = message;
