@@ -286,8 +286,8 @@ public sealed class ProxyServer : IAsyncDisposable
         string name = hello.ServerName is { Length: > 0 } sni ? $"{sni} ({destination})" : destination.ToString();
         string? refusal = tls.IsPinned(destination)
             ? "the app refused the keploy CA for this destination before"
-            : hello.Alpn.Count > 0 && !hello.Alpn.Contains(TlsInterception.Http11, StringComparer.Ordinal)
-                ? $"TLS with ALPN {string.Join(",", hello.Alpn)} and without http/1.1 (only HTTP/1.1 is understood inside TLS)"
+            : hello.Alpn.Count > 0 && TlsInterception.Understood(hello.Alpn).Count == 0
+                ? $"TLS with ALPN {string.Join(",", hello.Alpn)} (only HTTP/1.1 and HTTP/2 are understood inside TLS)"
                 : null;
         if (refusal is not null)
         {
@@ -311,7 +311,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
             try
             {
-                upstream = await tls.ConnectAsync(raw, hello.ServerName is { Length: > 0 } host ? host : destination.Address.ToString(), verify: true, askHttp11: hello.Alpn.Count > 0, ct).ConfigureAwait(false);
+                upstream = await tls.ConnectAsync(raw, hello.ServerName is { Length: > 0 } host ? host : destination.Address.ToString(), verify: true, TlsInterception.Understood(hello.Alpn), ct).ConfigureAwait(false);
             }
             catch (TlsUpstreamException ex)
             {
@@ -326,7 +326,10 @@ public sealed class ProxyServer : IAsyncDisposable
             TlsDuplexPipe app;
             try
             {
-                app = await tls.AcceptAsync(client, hello.ServerName, destination.Address, hello.Alpn, ct).ConfigureAwait(false);
+                // Offer the app what the real server chose (record), or what the app prefers (test: the mocks answer either way).
+                string? agreed = upstream?.Stream.NegotiatedApplicationProtocol.ToString();
+                IReadOnlyList<string> offer = upstream is null ? hello.Alpn : [agreed is { Length: > 0 } ? agreed : TlsInterception.Http11];
+                app = await tls.AcceptAsync(client, hello.ServerName, destination.Address, offer, ct).ConfigureAwait(false);
             }
             catch (TlsClientRejectedException)
             {

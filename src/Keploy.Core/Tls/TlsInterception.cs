@@ -37,6 +37,13 @@ public sealed class TlsInterception
     /// <summary>The ALPN name of HTTP/1.1.</summary>
     public const string Http11 = "http/1.1";
 
+    /// <summary>The ALPN protocol id of HTTP/2 over TLS (RFC 9113 §3.2).</summary>
+    public const string Http2 = "h2";
+
+    /// <summary>The protocols of <paramref name="offered"/> that the proxy understands inside TLS (h2, http/1.1), in the app's order.</summary>
+    public static IReadOnlyList<string> Understood(IReadOnlyList<string> offered) =>
+        offered.Where(p => p is Http11 or Http2).Distinct(StringComparer.Ordinal).ToList();
+
     private readonly ConcurrentDictionary<IPEndPoint, byte> _pinned = new();
 
     /// <summary>Creates the shared state.</summary>
@@ -99,7 +106,7 @@ public sealed class TlsInterception
 
     /// <summary>
     /// Server side: completes the app's handshake (its ClientHello is still unread in <paramref name="client"/>) with the leaf for
-    /// <paramref name="serverName"/> or <paramref name="address"/>. ALPN: http/1.1 when the app offered it (or a custom list). Throws
+    /// <paramref name="serverName"/> or <paramref name="address"/>. ALPN: the protocols of <paramref name="offered"/> the proxy understands (h2, http/1.1; record passes the one the real server chose). Throws
     /// <see cref="TlsClientRejectedException"/> when the app aborts the handshake or closes (or fails) before its first byte of
     /// plaintext (TLS 1.3 clients reject the certificate after the handshake); returns once that first byte arrived (unread).
     /// </summary>
@@ -112,9 +119,9 @@ public sealed class TlsInterception
             ClientCertificateRequired = false,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         };
-        if (offered.Contains(Http11, StringComparer.Ordinal))
+        if (Understood(offered) is { Count: > 0 } protocols)
         {
-            options.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
+            options.ApplicationProtocols = protocols.Select(p => new SslApplicationProtocol(p)).ToList();
         }
 
         using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -156,7 +163,14 @@ public sealed class TlsInterception
     /// <paramref name="targetHost"/>, ALPN http/1.1 when <paramref name="askHttp11"/>. <paramref name="verify"/> false accepts any
     /// certificate (PostgreSQL, whose client's sslmode is unknown). Throws <see cref="TlsUpstreamException"/>.
     /// </summary>
-    public async Task<TlsDuplexPipe> ConnectAsync(IDuplexPipe transport, string targetHost, bool verify, bool askHttp11, CancellationToken cancellationToken)
+    public Task<TlsDuplexPipe> ConnectAsync(IDuplexPipe transport, string targetHost, bool verify, bool askHttp11, CancellationToken cancellationToken) =>
+        ConnectAsync(transport, targetHost, verify, askHttp11 ? [Http11] : [], cancellationToken);
+
+    /// <summary>
+    /// Client side as above, offering the ALPN protocols <paramref name="alpn"/> (none when empty); the result's
+    /// <see cref="SslStream.NegotiatedApplicationProtocol"/> says which one the real server chose.
+    /// </summary>
+    public async Task<TlsDuplexPipe> ConnectAsync(IDuplexPipe transport, string targetHost, bool verify, IReadOnlyList<string> alpn, CancellationToken cancellationToken)
     {
         SslStream ssl = new(new DuplexPipeStream(transport), leaveInnerStreamOpen: false);
         SslClientAuthenticationOptions options = new()
@@ -165,9 +179,9 @@ public sealed class TlsInterception
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = verify ? (_, cert, chain, errors) => UpstreamTrust.Validate(cert, chain, errors) : (_, _, _, _) => true,
         };
-        if (askHttp11)
+        if (alpn.Count > 0)
         {
-            options.ApplicationProtocols = new List<SslApplicationProtocol> { SslApplicationProtocol.Http11 };
+            options.ApplicationProtocols = alpn.Select(p => new SslApplicationProtocol(p)).ToList();
         }
 
         using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

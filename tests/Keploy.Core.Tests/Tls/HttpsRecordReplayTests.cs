@@ -151,23 +151,40 @@ public sealed class HttpsRecordReplayTests : IDisposable
         Assert.Empty(recorder.Snapshot());
     }
     [Fact]
-    public async Task TlsWithoutHttp11InAlpnIsRelayedUntouchedAndReported()
+    public async Task H2OverTlsChosenByAlpnIsRecordedAndReplayed()
     {
         using CertificateAuthority ca = CertificateAuthority.LoadOrCreate(_caDir);
-        await using KestrelHttpsServer server = new(_pki.Server);
         ConcurrentQueue<string> log = new();
         ListRecorder recorder = new();
-        TlsInterception tls = new(ca, new UpstreamTrust(_pki.CaPemPath, null));
-        await using ProxyServer proxy = TlsTestSupport.StartProxy(ProxyMode.Record, server.EndPoint, tls, recorder, null, log);
+        int serverPort;
+        await using (KestrelHttpsServer server = new(_pki.Server))
+        {
+            serverPort = server.Port;
+            TlsInterception tls = new(ca, new UpstreamTrust(_pki.CaPemPath, null));
+            await using ProxyServer proxy = TlsTestSupport.StartProxy(ProxyMode.Record, server.EndPoint, tls, recorder, null, log);
 
-        // HTTP/2 only: ALPN "h2". Not understood inside TLS yet, so the app talks to the real server (and sees its certificate).
-        using HttpClient app = TlsTestSupport.AppClient(proxy.Port, server.Port, PrivatePki.TrustOnly(_pki.Ca));
-        HttpRequestMessage request = new(HttpMethod.Get, "/hello") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        HttpResponseMessage response = await app.SendAsync(request);
-        Assert.Equal(HttpVersion.Version20, response.Version);
-        Assert.Equal("hello over tls", await response.Content.ReadAsStringAsync());
-        Assert.Empty(recorder.Snapshot());
-        Assert.Contains(log, l => l.Contains("ALPN h2 and without http/1.1", StringComparison.Ordinal) && l.Contains("relaying it untouched (not recorded)", StringComparison.Ordinal));
+            // HTTP/2 only: ALPN "h2"; the proxy offers h2 to the real server and, as it agreed, to the app.
+            using HttpClient app = TlsTestSupport.AppClient(proxy.Port, server.Port, PrivatePki.TrustOnly(ca.Certificate));
+            HttpRequestMessage request = new(HttpMethod.Get, "/hello") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            HttpResponseMessage response = await app.SendAsync(request);
+            Assert.Equal(HttpVersion.Version20, response.Version);
+            Assert.Equal("hello over tls", await response.Content.ReadAsStringAsync());
+        }
+
+        Mock mock = Assert.Single(await recorder.WaitForAsync(1));
+        HttpMockSpec spec = HttpSpec.FromMock(mock);
+        Assert.Equal(2, spec.Request.ProtoMajor);
+        Assert.Equal($"https://localhost:{serverPort}/hello", spec.Request.Url);
+        Assert.DoesNotContain(log, l => l.Contains("relaying it untouched", StringComparison.Ordinal));
+
+        MockPool pool = new([mock], firstTestRequestTime: null);
+        TlsInterception replayTls = new(ca, new UpstreamTrust(null, null));
+        await using ProxyServer replay = TlsTestSupport.StartProxy(ProxyMode.Test, new IPEndPoint(IPAddress.Loopback, serverPort), replayTls, null, pool, new ConcurrentQueue<string>());
+        using HttpClient again = TlsTestSupport.AppClient(replay.Port, serverPort, PrivatePki.TrustOnly(ca.Certificate));
+        HttpResponseMessage replayed = await again.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/hello") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact });
+        Assert.Equal(HttpVersion.Version20, replayed.Version);
+        Assert.Equal("hello over tls", await replayed.Content.ReadAsStringAsync());
+        Assert.Empty(pool.Unconsumed());
     }
 
     [Fact]

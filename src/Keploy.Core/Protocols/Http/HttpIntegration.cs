@@ -58,21 +58,8 @@ public sealed class HttpIntegration : IProtocolIntegration
     /// <inheritdoc/>
     public async Task RecordAsync(ProxyConnection connection, CancellationToken cancellationToken)
     {
-        if (connection.ConnectUpstreamAsync is null || connection.Recorder is null)
+        if (await ProxyConnectionUpstream.ConnectOrCloseAsync(connection, "http", cancellationToken).ConfigureAwait(false) is not { } upstream)
         {
-            connection.Log("http: record mode needs ConnectUpstreamAsync and Recorder");
-            return;
-        }
-
-        IDuplexPipe upstream;
-        try
-        {
-            upstream = await connection.ConnectUpstreamAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
-        {
-            connection.Log($"http: cannot connect to {connection.Destination}: {ex.Message}");
-            await connection.Client.Output.CompleteAsync().ConfigureAwait(false);
             return;
         }
 
@@ -88,7 +75,7 @@ public sealed class HttpIntegration : IProtocolIntegration
                     string url = connection.IsTls ? HttpRecordConversion.AbsoluteUrl(parts.Request, connection.Scheme) : parts.Request.Target;
                     HttpRequestRecord req = HttpRecordConversion.Request(parts.Request, parts.RequestBody, url, KeployTime.Zero);
                     HttpResponseRecord resp = HttpRecordConversion.Response(parts.Response, parts.ResponseBody, KeployTime.Zero);
-                    connection.Recorder.Record(HttpSpec.CreateMock(req, resp, connection.Id, parts.FirstRequestByte, parts.LastResponseByte));
+                    connection.Recorder!.Record(HttpSpec.CreateMock(req, resp, connection.Id, parts.FirstRequestByte, parts.LastResponseByte));
                 },
                 connection.Log,
                 cancellationToken).ConfigureAwait(false);

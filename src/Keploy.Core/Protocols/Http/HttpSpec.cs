@@ -258,7 +258,7 @@ public static class HttpSpec
         return noise;
     }
 
-    private static Dictionary<string, string> ReadStringMap(YamlMappingNode? map)
+    internal static Dictionary<string, string> ReadStringMap(YamlMappingNode? map)
     {
         Dictionary<string, string> result = new(StringComparer.OrdinalIgnoreCase);
         if (map is null)
@@ -277,7 +277,7 @@ public static class HttpSpec
         return result;
     }
 
-    private static YamlMappingNode WriteStringMap(Dictionary<string, string> map)
+    internal static YamlMappingNode WriteStringMap(Dictionary<string, string> map)
     {
         YamlMappingNode node = new();
         foreach (KeyValuePair<string, string> pair in map.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -329,7 +329,7 @@ public static class HttpSpec
     }
 
     // Strings that would read back as something else when plain ("", "164", "true") are double-quoted; the storage writer may restyle.
-    private static YamlScalarNode Str(string value)
+    internal static YamlScalarNode Str(string value)
     {
         YamlScalarNode node = new(value);
         if (value.Length == 0 || LooksLikeNonString(value))
