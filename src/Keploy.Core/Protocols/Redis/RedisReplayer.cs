@@ -210,6 +210,8 @@ internal sealed class RedisReplayer
                 }
 
                 return RespWriter.Encode(HelloMap());
+            case "ECHO" when command.Arguments.Count == 2:
+                return RespWriter.Encode(new RespBulkString(command.Arguments[1]));
             case "PING":
                 return command.Arguments.Count > 1 ? RespWriter.Encode(new RespBulkString(command.Arguments[1])) : RespWriter.Encode(new RespSimpleString("PONG"));
             case "RESET":
