@@ -63,7 +63,7 @@ app="redis-benchmark -h 127.0.0.1 -p $REDIS_PORT -c $clients -n $requests -P $pi
 # rps_of OUTPUT TEST: the requests/s of TEST from redis-benchmark's --csv lines ("SET","81300.81",...); fails on an error line.
 rps_of() {
   if grep -qi 'error' <<<"$1"; then return 1; fi
-  sed -n "s/^\"$2\",\"\([0-9.]*\)\".*/\1/p" <<<"$1" | tail -1
+  sed -n "s/.*\"$2\",\"\([0-9.]*\)\".*/\1/p" <<<"$1" | tail -1
 }
 
 direct_out="$($app 2>&1)" || { echo "$direct_out" >&2; echo "bench/redis.sh: direct run failed" >&2; exit 1; }
