@@ -25,33 +25,29 @@ public static partial class TimeValue
     private const string Off = "[+-][0-9]{4}";
     private const string Ymd = "[0-9]{4}-" + Mo + "-" + D2;
 
-    // Each pattern anchored with ^ and $; matched as one compiled alternation (AnyLayout), one pass instead of up to 20 interpreted ones.
-    private static readonly string[] Layouts =
+    private static readonly Regex[] Layouts =
     [
-        $"^{Mo}/{D2} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{{1,9}})?(AM|PM) '[0-9]{{2}} {Off}$", // time.Layout
-        $"^{Wk} {Mon} {DSp} {Hms} [0-9]{{4}}$",                  // ANSIC
-        $"^{Wk} {Mon} {DSp} {Hms} {Zone} [0-9]{{4}}$",           // UnixDate
-        $"^{Wk} {Mon} {D2} {Hms} {Off} [0-9]{{4}}$",             // RubyDate
-        $"^{D2} {Mon} [0-9]{{2}} {Hm} {Zone}$",                  // RFC822
-        $"^{D2} {Mon} [0-9]{{2}} {Hm} {Off}$",                   // RFC822Z
-        $"^{WkLong}, {D2}-{Mon}-[0-9]{{2}} {Hms} {Zone}$",       // RFC850
-        $"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Zone}$",           // RFC1123
-        $"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Off}$",            // RFC1123Z
-        $"^{Ymd}[Tt]{Hms}([Zz]|[+-][0-9]{{2}}:[0-9]{{2}})$",     // RFC3339, RFC3339Nano
-        $"^{Ymd}T{Hms}$",                                        // System.Text.Json, DateTimeKind.Unspecified
-        "^(1[0-2]|[1-9]):[0-5][0-9](AM|PM)$",                    // Kitchen
-        $"^{Mon} {DSp} {Hms}$",                                  // Stamp, StampMilli, StampMicro, StampNano
-        $"^{Ymd} {Hms} {Off} {Zone}$",                           // Go Time.String()
-        $"^{Ymd} {Hms}$",                                        // time.DateTime
-        $"^{Ymd}$",                                              // time.DateOnly
-        $"^{Mo}/{D2}/[0-9]{{4}}$",                               // 01/02/2006
-        $"^{Mo}/{D2}/[0-9]{{4}} {Hms}$",                         // 01/02/2006 15:04:05
-        $"^{D2}-{Mon}-[0-9]{{4}}$",                              // 02-Jan-2006
-        $"^{D2}-{Mon}-[0-9]{{4}} {Hms}$",                        // 02-Jan-2006 15:04:05
+        new($"^{Mo}/{D2} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{{1,9}})?(AM|PM) '[0-9]{{2}} {Off}$"), // time.Layout
+        new($"^{Wk} {Mon} {DSp} {Hms} [0-9]{{4}}$"),                  // ANSIC
+        new($"^{Wk} {Mon} {DSp} {Hms} {Zone} [0-9]{{4}}$"),           // UnixDate
+        new($"^{Wk} {Mon} {D2} {Hms} {Off} [0-9]{{4}}$"),             // RubyDate
+        new($"^{D2} {Mon} [0-9]{{2}} {Hm} {Zone}$"),                  // RFC822
+        new($"^{D2} {Mon} [0-9]{{2}} {Hm} {Off}$"),                   // RFC822Z
+        new($"^{WkLong}, {D2}-{Mon}-[0-9]{{2}} {Hms} {Zone}$"),       // RFC850
+        new($"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Zone}$"),           // RFC1123
+        new($"^{Wk}, {D2} {Mon} [0-9]{{4}} {Hms} {Off}$"),            // RFC1123Z
+        new($"^{Ymd}[Tt]{Hms}([Zz]|[+-][0-9]{{2}}:[0-9]{{2}})$"),     // RFC3339, RFC3339Nano
+        new($"^{Ymd}T{Hms}$"),                                        // System.Text.Json, DateTimeKind.Unspecified
+        new("^(1[0-2]|[1-9]):[0-5][0-9](AM|PM)$"),                    // Kitchen
+        new($"^{Mon} {DSp} {Hms}$"),                                  // Stamp, StampMilli, StampMicro, StampNano
+        new($"^{Ymd} {Hms} {Off} {Zone}$"),                           // Go Time.String()
+        new($"^{Ymd} {Hms}$"),                                        // time.DateTime
+        new($"^{Ymd}$"),                                              // time.DateOnly
+        new($"^{Mo}/{D2}/[0-9]{{4}}$"),                               // 01/02/2006
+        new($"^{Mo}/{D2}/[0-9]{{4}} {Hms}$"),                         // 01/02/2006 15:04:05
+        new($"^{D2}-{Mon}-[0-9]{{4}}$"),                              // 02-Jan-2006
+        new($"^{D2}-{Mon}-[0-9]{{4}} {Hms}$"),                        // 02-Jan-2006 15:04:05
     ];
-
-    private static readonly Regex AnyLayout = new(
-        "^(?:" + string.Join("|", Layouts.Select(p => p[1..^1])) + ")$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
 
     /// <summary>True when <paramref name="value"/> looks like a time (see the type's remarks).</summary>
     /// <param name="value">A header value or JSON scalar text.</param>
@@ -82,7 +78,15 @@ public static partial class TimeValue
             return Math.Abs(number - seconds) <= Day || Math.Abs(number - (seconds * 1000)) <= Day * 1000;
         }
 
-        return AnyLayout.IsMatch(s);
+        foreach (Regex layout in Layouts)
+        {
+            if (layout.IsMatch(s))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
