@@ -31,10 +31,16 @@ internal static class RecordCommand
             AppCommand = settings.Command!,
             ProxyPort = settings.ProxyPort,
             PassThroughPorts = settings.PassThroughPorts,
+            NotRecordedPorts = settings.NotRecordedPorts,
             RecordTimer = settings.RecordTimer,
             Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
             Debug = console.Debug ? console.DebugLine : null,
         };
+
+        if (settings.IgnoredRecordFilters > 0)
+        {
+            console.Warn($"keploy.yml record.filters: {settings.IgnoredRecordFilters} rule(s) not applied (only rules with just a port and the exclude policy are); their requests are recorded");
+        }
 
         using ShutdownSignals stop = new(cancellationToken);
 

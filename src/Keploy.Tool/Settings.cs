@@ -23,6 +23,12 @@ internal sealed class Settings
 
     public List<int> PassThroughPorts { get; init; } = new();
 
+    /// <summary>keploy.yml <c>record.filters</c> rules that exclude a whole port (only <c>port</c> set, policy exclude).</summary>
+    public List<int> NotRecordedPorts { get; init; } = new();
+
+    /// <summary>keploy.yml <c>record.filters</c> rules that are not applied (every rule other than a port-only exclude).</summary>
+    public int IgnoredRecordFilters { get; init; }
+
     public TimeSpan? RecordTimer { get; init; }
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(5);
@@ -99,6 +105,8 @@ internal sealed class Settings
             Command = parse.GetValue(CommandLineOptions.Command) ?? NonEmpty(config.Command),
             ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? config.ProxyPort,
             PassThroughPorts = passThrough,
+            NotRecordedPorts = config.Record.Filters.Where(IsPortExclusion).Select(f => f.Port).ToList(),
+            IgnoredRecordFilters = config.Record.Filters.Count(f => !IsPortExclusion(f)),
             RecordTimer = recordTimer,
             Delay = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.Delay) ?? config.Test.Delay),
             HealthUrl = parse.GetValue(CommandLineOptions.HealthUrl) ?? NonEmpty(config.Test.HealthUrl),
@@ -127,6 +135,10 @@ internal sealed class Settings
         settings.Validate();
         return settings;
     }
+
+    private static bool IsPortExclusion(Keploy.Core.Config.RecordFilter f) =>
+        f.Port > 0 && f.Path.Length == 0 && f.Host.Length == 0 && f.UrlMethods.Count == 0 && f.Headers.Count == 0
+        && (f.FilterPolicy.Length == 0 || f.FilterPolicy.Equals("exclude", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Checks every range once, whichever source (flag, <c>KEPLOY_*</c> variable, keploy.yml) a value came from, so a bad value fails

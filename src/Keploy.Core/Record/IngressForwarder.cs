@@ -89,6 +89,32 @@ internal sealed class IngressForwarder : IAsyncDisposable
         // _stop is not disposed: connection tasks may still read its (cancelled) token while they unwind.
     }
 
+    /// <summary>
+    /// Relays <paramref name="client"/> ↔ <paramref name="app"/> byte for byte, unparsed and unrecorded (a port excluded from
+    /// recording): 64 KiB reads, each direction's end of stream passed on as a half-close (<c>shutdown(SHUT_WR)</c>), until both
+    /// directions ended or a side reset. Usable as the handler given to <see cref="Start"/>.
+    /// </summary>
+    public static async Task RelayUntouchedAsync(Stream client, Stream app, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(CopyThenHalfCloseAsync(client, app, cancellationToken), CopyThenHalfCloseAsync(app, client, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task CopyThenHalfCloseAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await from.CopyToAsync(to, 64 * 1024, cancellationToken).ConfigureAwait(false);
+            if (to is NetworkStream network)
+            {
+                network.Socket.Shutdown(SocketShutdown.Send);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // A reset on one side ends the relay; the forwarder closes both sockets.
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stop.IsCancellationRequested)

@@ -21,6 +21,12 @@ public sealed class RecordOptions
     /// <summary>Ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>
     public List<int> PassThroughPorts { get; set; } = new();
 
+    /// <summary>
+    /// The app's listening ports whose incoming connections are relayed untouched and not recorded (keploy.yml
+    /// <c>record.filters</c> rules with only a <c>port</c> and the <c>exclude</c> policy, Keploy <c>models.Filter</c>).
+    /// </summary>
+    public List<int> NotRecordedPorts { get; set; } = new();
+
     /// <summary>Stop recording after this long (<c>--record-timer</c>); null records until the app exits or Ctrl+C.</summary>
     public TimeSpan? RecordTimer { get; set; }
 

@@ -86,12 +86,15 @@ public sealed class RecordSession
         {
             try
             {
+                bool recorded = !_options.NotRecordedPorts.Contains(moved.OriginalPort);
                 IngressForwarder forwarder = IngressForwarder.Start(
                     moved.Family,
                     moved.Address,
                     moved.OriginalPort,
                     moved.NewPort,
-                    (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp), _log, ct),
+                    recorded
+                        ? (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp), _log, ct)
+                        : IngressForwarder.RelayUntouchedAsync,
                     _log);
                 if (!forwarders.TryAdd((moved.Family, moved.Address, moved.OriginalPort), forwarder))
                 {
@@ -99,7 +102,9 @@ public sealed class RecordSession
                 }
                 else
                 {
-                    _log($"app listens on {forwarder.LocalEndPoint}; recording incoming HTTP there (app moved to port {moved.NewPort})");
+                    _log(recorded
+                        ? $"app listens on {forwarder.LocalEndPoint}; recording incoming HTTP there (app moved to port {moved.NewPort})"
+                        : $"app listens on {forwarder.LocalEndPoint}; relaying it untouched, not recorded (record.filters excludes port {moved.OriginalPort}; app moved to port {moved.NewPort})");
                 }
             }
             catch (SocketException ex)
@@ -148,6 +153,11 @@ public sealed class RecordSession
 
         // Every exchange answered so far is queued: write them all (and sync) before reporting.
         await testCaseWriter.DisposeAsync().ConfigureAwait(false);
+        if (testCaseWriter.Waits > 0)
+        {
+            _log($"record: connections waited {testCaseWriter.Waits} time(s) for the test case writers (more than {TestCaseWriter.QueueCapacity} exchanges queued); nothing was dropped");
+        }
+
         if (exitCode is not null && testCaseWriter.Written == 0 && Volatile.Read(ref _mockCounter) == 0)
         {
             // The app ended by itself (failed start, wrong command) with nothing captured: an empty test-set would only replay as 0/0.

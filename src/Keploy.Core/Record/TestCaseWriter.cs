@@ -15,7 +15,8 @@ namespace Keploy.Core.Record;
 /// </summary>
 /// <remarks>
 /// <para>Backpressure: at most <see cref="QueueCapacity"/> exchanges wait; <see cref="EnqueueAsync"/> then waits for room, so a
-/// connection is slowed down rather than anything dropped. <see cref="DisposeAsync"/> writes everything queued.</para>
+/// connection is slowed down rather than anything dropped; each such wait is counted (<see cref="Waits"/>) and reported on the
+/// console (at most one line per <see cref="WaitReportInterval"/>). <see cref="DisposeAsync"/> writes everything queued.</para>
 /// <para>Durability: each file is complete or absent at every moment (<c>O_TMPFILE</c> + <c>linkat</c>, else rename). Files are
 /// not fsynced one by one; the file system is synced (<see cref="TestSetStore.FlushToDisk"/>) at most every
 /// <see cref="SyncInterval"/> while writing and once at the end. A crash of this process loses the exchanges still queued
@@ -38,6 +39,15 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <summary>Longest time between two syncs of the written files while recording.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Extra wait added when a writer has caught up and must let a fresh exchange settle: the exchanges that arrive meanwhile are
+    /// then old enough to be written in one go, rather than each one costing a timer of its own (a wake-up per test case).
+    /// </summary>
+    public static readonly TimeSpan SettleBatch = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Least time between two console lines saying the writers fall behind.</summary>
+    public static readonly TimeSpan WaitReportInterval = TimeSpan.FromSeconds(5);
+
     private readonly TestSetStore _store;
     private readonly string _testSetId;
     private readonly MockFileWriter? _mocks;
@@ -51,6 +61,8 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     private long _lastSync = Stopwatch.GetTimestamp();
     private int _unsynced;
     private int _written;
+    private int _waits;
+    private long _lastWaitLog;
 
     /// <summary>Starts the background writer.</summary>
     /// <param name="store">Where to write.</param>
@@ -80,8 +92,25 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     public ValueTask EnqueueAsync(string name, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
         Item item = new(name, appPort, request, response, Stopwatch.GetTimestamp());
-        return _queue.Writer.TryWrite(item) ? ValueTask.CompletedTask : _queue.Writer.WriteAsync(item);
+        if (_queue.Writer.TryWrite(item))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Full: the writers fall behind the traffic. The exchange is kept (never dropped); its connection waits for room.
+        int waits = Interlocked.Increment(ref _waits);
+        long last = Interlocked.Read(ref _lastWaitLog);
+        if ((last == 0 || Stopwatch.GetElapsedTime(last) >= WaitReportInterval)
+            && Interlocked.CompareExchange(ref _lastWaitLog, Stopwatch.GetTimestamp(), last) == last)
+        {
+            _log($"record: test case writers are {QueueCapacity} exchanges behind; connections wait for room ({waits} waits so far)");
+        }
+
+        return _queue.Writer.WriteAsync(item);
     }
+
+    /// <summary>Times an exchange waited because <see cref="QueueCapacity"/> exchanges were already queued.</summary>
+    public int Waits => Volatile.Read(ref _waits);
 
     /// <summary>Writes everything queued, syncs the file system and stops.</summary>
     public async ValueTask DisposeAsync()
@@ -105,7 +134,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                 if (young > TimeSpan.Zero)
                 {
                     // Only when the writers have caught up with fresh exchanges: items behind this one are younger still.
-                    await Task.Delay(young).ConfigureAwait(false);
+                    await Task.Delay(young + SettleBatch).ConfigureAwait(false);
                 }
 
                 if (_mocks is not null)

@@ -337,7 +337,7 @@ public static class KeployYamlWriter
         private static ScalarStyle SelectStyle(YamlScalarNode scalar, bool inFlow, bool isKey, out string text)
         {
             text = scalar.Value ?? "";
-            ScalarAnalysis a = ScalarAnalysis.Analyze(text);
+            (ScalarAnalysis a, bool nonString) = ScalarFacts.Of(text);
             ScalarStyle requested = scalar.Style;
             if (requested == ScalarStyle.Any)
             {
@@ -356,7 +356,7 @@ public static class KeployYamlWriter
                 {
                     requested = inFlow ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal;
                 }
-                else if (WrittenScalarTag(scalar) is null && KeployYaml.ResolvesToNonString(text))
+                else if (nonString && WrittenScalarTag(scalar) is null)
                 {
                     requested = ScalarStyle.DoubleQuoted;
                 }
@@ -496,5 +496,44 @@ public static class KeployYamlWriter
                 _out.Append('\n');
             }
         }
+    }
+}
+
+/// <summary>
+/// <see cref="ScalarAnalysis.Analyze"/> and <see cref="KeployYaml.ResolvesToNonString"/> of a scalar's text, remembered for short
+/// texts: recorded test cases and mocks repeat the same keys and header values in every file, and analysing them dominated the
+/// formatting of a test case (issue 12 profile). Both are pure functions of the text, so a cached answer is the computed one.
+/// At most <see cref="Capacity"/> texts of at most <see cref="MaxLength"/> characters are kept; others are computed each time.
+/// </summary>
+internal static class ScalarFacts
+{
+    /// <summary>Most texts remembered (about 2 MB at most).</summary>
+    public const int Capacity = 8192;
+
+    /// <summary>Longest text remembered.</summary>
+    public const int MaxLength = 128;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ScalarAnalysis, bool)> Cache = new(StringComparer.Ordinal);
+
+    /// <summary>The analysis of <paramref name="text"/> and whether plain it would read back as a non-string.</summary>
+    public static (ScalarAnalysis Analysis, bool NonString) Of(string text)
+    {
+        if (text.Length > MaxLength)
+        {
+            return (ScalarAnalysis.Analyze(text), text.Length > 0 && KeployYaml.ResolvesToNonString(text));
+        }
+
+        if (Cache.TryGetValue(text, out (ScalarAnalysis, bool) known))
+        {
+            return known;
+        }
+
+        (ScalarAnalysis, bool) facts = (ScalarAnalysis.Analyze(text), KeployYaml.ResolvesToNonString(text));
+        if (Cache.Count < Capacity)
+        {
+            Cache.TryAdd(text, facts);
+        }
+
+        return facts;
     }
 }

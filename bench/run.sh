@@ -1,0 +1,348 @@
+#!/usr/bin/env bash
+# Recording overhead beside the anchors (issue 12), in one run on this machine:
+#
+#   bench/run.sh                      # HTTP rows, then pgbench rows; prints the table and the goals' verdicts
+#   DURATION=8 ROUNDS=2 PG_DURATION=10 SKIP_PG=1 bench/run.sh
+#
+# HTTP: the samples/Catalog app (`GET /items/KB-001`), wrk -c CONNECTIONS(32) -t THREADS(2) --latency for DURATION(8) s after a
+# WARMUP(2) s warm-up, ROUNDS(2) rounds, through:
+#   direct           wrk -> Catalog
+#   haproxy          haproxy 2.6, nbthread 1, mode http (relay only)
+#   nginx            nginx 1.22, 1 worker, upstream keepalive (relay only)
+#   mitmdump -w      mitmdump reverse proxy writing every flow to a file (records every flow)
+#   keploy record    `dotnet keploy record -c "<Catalog>"`: the recorder's ingress, one test case per request
+#   keploy relay     the same with a keploy.yml `record.filters` exclude rule for the port (relayed, nothing recorded)
+# The anchors front one Catalog process; each keploy row starts its own (record starts the app). Per row: req/s (mean of the
+# rounds), ratio to direct, p50 and p99 (worst round). The record row checks that nothing was lost: test cases written =
+# responses answered (wrk's completed requests of warm-up and measurement plus the readiness probe).
+# PostgreSQL (unless SKIP_PG=1): a private cluster (scripts/postgres.sh with its own dir and port), pgbench -c 4 -j 2
+# -T PG_DURATION(10), select-only (-S) and TPC-B, direct / pgbouncer (pool_mode session) / under `dotnet keploy record`.
+# PGSSLMODE=disable on every row (pgbouncer's client side has no TLS by default). Mocks recorded >= transactions is checked.
+#
+# Every port is a free one chosen at start (never a fixed port); every server is started and stopped by this script in a
+# private temporary directory (removed at exit, KEEP=1 keeps it). Needs root (eBPF) and `dotnet build Keploy.sln -c Release`.
+# The machine is shared: compare ratios of one run, not absolute figures across runs.
+# Exit status: 0 when every row ran (whatever the verdicts), 1 when a row failed, 2 on bad usage.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tool="$root/src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll"
+catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
+duration="${DURATION:-8}"
+warmup="${WARMUP:-2}"
+rounds="${ROUNDS:-2}"
+connections="${CONNECTIONS:-32}"
+threads="${THREADS:-2}"
+pg_duration="${PG_DURATION:-10}"
+bench_path="${BENCH_PATH:-/items/KB-001}"
+
+for n in "$duration" "$warmup" "$rounds" "$connections" "$threads" "$pg_duration"; do
+  [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
+done
+[[ $# -eq 0 ]] || { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+for t in wrk haproxy nginx mitmdump curl python3; do
+  command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
+done
+[[ -f "$tool" ]] || { echo "run.sh: $tool not built; run: dotnet build $root/Keploy.sln -c Release" >&2; exit 1; }
+[[ -f "$catalog_dll" ]] || dotnet build "$root/samples/Catalog/Catalog.csproj" -c Release -nologo -v quiet >/dev/null
+
+work="$(mktemp -d /tmp/keploy-bench.XXXXXX)"
+chmod 755 "$work"
+groups=()
+pg_started=0
+cleanup() {
+  local g
+  for g in "${groups[@]}"; do stop_group "$g"; done
+  if ((pg_started)); then KEPLOY_PG_DIR="$work/pg" KEPLOY_PG_PORT="$pg_port" "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true; fi
+  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_group NAME DIR COMMAND: runs COMMAND (bash) in DIR as the leader of a new process group; its pid in $started.
+start_group() {
+  (cd "$2" && exec setsid bash -c "$3") </dev/null >"$work/$1.log" 2>&1 &
+  started=$!
+  groups+=("$started")
+}
+
+# stop_group PID: SIGTERM to the group (record stops gracefully on it), SIGKILL after 30 s.
+stop_group() {
+  local g="$1" signal waited
+  for signal in TERM KILL; do
+    kill -s "$signal" -- "-$g" 2>/dev/null || break
+    for ((waited = 0; waited < 120; waited++)); do
+      kill -0 -- "-$g" 2>/dev/null || break 2
+      sleep 0.25
+    done
+  done
+  wait "$g" 2>/dev/null || true
+  local kept=() x
+  for x in "${groups[@]}"; do [[ "$x" == "$g" ]] || kept+=("$x"); done
+  groups=("${kept[@]}")
+}
+
+# wait_ready NAME PID URL: until URL answers 2xx (60 s at most, failing early when the group died).
+wait_ready() {
+  local i
+  for ((i = 0; i < 240; i++)); do
+    if curl -sf --noproxy '*' --max-time 2 -o /dev/null "$3"; then return 0; fi
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "run.sh: $1 exited before answering $3; its output:" >&2; tail -n 20 "$work/$1.log" >&2; return 1
+    fi
+    sleep 0.25
+  done
+  echo "run.sh: $1 did not answer $3 within 60 s; its output:" >&2; tail -n 20 "$work/$1.log" >&2
+  return 1
+}
+
+# to_ms VALUE: wrk's latency (850.00us, 1.20ms, 1.01s) in milliseconds.
+to_ms() {
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /m$/) n *= 60000; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
+}
+
+# wrk_run LABEL URL SECONDS: one wrk run; sets rps, p50, p99 (ms) and done_requests; fails on socket errors or non-2xx answers.
+wrk_run() {
+  local out
+  out="$(wrk -d "${3}s" -c "$connections" -t "$threads" --timeout 10s --latency "$2" 2>&1)" || true
+  echo "$out" | sed "s/^/  [$1] /" >>"$work/wrk.log"
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "run.sh: $1: wrk saw errors or non-2xx answers:" >&2; grep -E 'Non-2xx|Socket errors' <<<"$out" >&2; return 1
+  fi
+  rps="$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")"
+  done_requests="$(awk '/requests in/ { print $1 }' <<<"$out")"
+  p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")"
+  [[ -n "$rps" && -n "$done_requests" ]] || { echo "run.sh: $1: no figures in wrk's output" >&2; return 1; }
+}
+
+declare -A sum_rps max_p50 max_p99 min_p50 min_p99 lost_of
+rows=(direct haproxy nginx mitmdump record relay)
+declare -A label=(
+  [direct]="direct"
+  [haproxy]="haproxy 2.6, 1 thread (relay only)"
+  [nginx]="nginx 1.22, 1 worker, keepalive upstream (relay only)"
+  [mitmdump]="mitmdump -w (records every flow)"
+  [record]="dotnet keploy record (records every request)"
+  [relay]="dotnet keploy record, port excluded (relay only)"
+)
+
+# measure ROW URL: warm-up, then the measured run; accumulates the row's figures.
+measure() {
+  wrk_run "$1 warm-up" "$2" "$warmup"
+  local warm="$done_requests"
+  wrk_run "$1" "$2" "$duration"
+  answered=$((warm + done_requests))
+  sum_rps[$1]="$(awk -v a="${sum_rps[$1]:-0}" -v b="$rps" 'BEGIN { print a + b }')"
+  max_p50[$1]="$(awk -v a="${max_p50[$1]:-0}" -v b="$p50" 'BEGIN { print (b > a ? b : a) }')"
+  max_p99[$1]="$(awk -v a="${max_p99[$1]:-0}" -v b="$p99" 'BEGIN { print (b > a ? b : a) }')"
+  min_p50[$1]="$(awk -v a="${min_p50[$1]:-1e9}" -v b="$p50" 'BEGIN { print (b < a ? b : a) }')"
+  min_p99[$1]="$(awk -v a="${min_p99[$1]:-1e9}" -v b="$p99" 'BEGIN { print (b < a ? b : a) }')"
+  printf '  %-9s round %d: %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms\n' "$1" "$round" "$rps" "$p50" "$p99" >&2
+}
+
+catalog_port="$(free_port)"
+haproxy_port="$(free_port)"
+nginx_port="$(free_port)"
+mitm_port="$(free_port)"
+catalog="dotnet $catalog_dll --urls http://127.0.0.1:"
+
+mkdir -p "$work/nginx/tmp" "$work/mitm"
+cat >"$work/haproxy.cfg" <<EOF
+global
+    nbthread 1
+    maxconn 4096
+defaults
+    mode http
+    option http-keep-alive
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+frontend bench
+    bind 127.0.0.1:$haproxy_port
+    default_backend catalog
+backend catalog
+    server catalog 127.0.0.1:$catalog_port
+EOF
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx/tmp/body;
+    proxy_temp_path $work/nginx/tmp/proxy;
+    fastcgi_temp_path $work/nginx/tmp/fastcgi;
+    uwsgi_temp_path $work/nginx/tmp/uwsgi;
+    scgi_temp_path $work/nginx/tmp/scgi;
+    upstream catalog { server 127.0.0.1:$catalog_port; keepalive 64; }
+    server {
+        listen 127.0.0.1:$nginx_port;
+        location / { proxy_pass http://catalog; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    }
+}
+EOF
+
+echo "wrk -c $connections -t $threads --latency, ${warmup} s warm-up + ${duration} s, $rounds round(s), GET $bench_path (work dir $work)" >&2
+start_group catalog "$root" "exec $catalog$catalog_port"; catalog_pid=$started
+wait_ready catalog "$catalog_pid" "http://127.0.0.1:$catalog_port/health"
+start_group haproxy "$work" "exec haproxy -db -f $work/haproxy.cfg"; haproxy_pid=$started
+start_group nginx "$work" "exec nginx -e $work/nginx/error.log -p $work/nginx -c $work/nginx/nginx.conf"; nginx_pid=$started
+start_group mitmdump "$work" "exec mitmdump -q --set confdir=$work/mitm --mode reverse:http://127.0.0.1:$catalog_port --listen-host 127.0.0.1 --listen-port $mitm_port -w $work/mitm/flows"
+mitm_pid=$started
+wait_ready haproxy "$haproxy_pid" "http://127.0.0.1:$haproxy_port/health"
+wait_ready nginx "$nginx_pid" "http://127.0.0.1:$nginx_port/health"
+wait_ready mitmdump "$mitm_pid" "http://127.0.0.1:$mitm_port/health"
+
+record_lost_total=0
+record_written_total=0
+record_answered_total=0
+# keploy_row ROW ROUND: a fresh `dotnet keploy record` of Catalog (own free ports and directory), measured, stopped, counted.
+keploy_row() {
+  local row="$1" dir="$work/$1-$2" app_port proxy_port pid written
+  app_port="$(free_port)"; proxy_port="$(free_port)"
+  mkdir -p "$dir"
+  if [[ "$row" == relay ]]; then
+    printf 'record:\n  filters:\n    - port: %s\n      filterPolicy: exclude\n' "$app_port" >"$dir/keploy.yml"
+  fi
+  start_group "$row" "$dir" "exec dotnet $tool record --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
+  wait_ready "$row" "$pid" "http://127.0.0.1:$app_port/health"
+  measure "$row" "http://127.0.0.1:$app_port$bench_path"
+  stop_group "$pid"
+  written="$(find "$dir/keploy" -path '*/tests/*.yaml' 2>/dev/null | wc -l)"
+  answered=$((answered + 1)) # the readiness probe
+  if [[ "$row" == record ]]; then
+    local lost=$((answered > written ? answered - written : 0))
+    record_lost_total=$((record_lost_total + lost))
+    record_written_total=$((record_written_total + written))
+    record_answered_total=$((record_answered_total + answered))
+    echo "  record    round $2: $written test cases written, $answered answered, $lost lost" >&2
+    grep -h 'behind\|could not' "$work/$row.log" | head -3 >&2 || true
+  else
+    echo "  relay     round $2: $written test cases written (expected 0)" >&2
+  fi
+  cp "$work/$row.log" "$work/$row-$2.log"
+}
+
+for ((round = 1; round <= rounds; round++)); do
+  measure direct "http://127.0.0.1:$catalog_port$bench_path"
+  measure haproxy "http://127.0.0.1:$haproxy_port$bench_path"
+  measure nginx "http://127.0.0.1:$nginx_port$bench_path"
+  measure mitmdump "http://127.0.0.1:$mitm_port$bench_path"
+  keploy_row record "$round"
+  keploy_row relay "$round"
+done
+for g in "$mitm_pid" "$nginx_pid" "$haproxy_pid" "$catalog_pid"; do stop_group "$g"; done
+
+# ---- pgbench ----
+declare -A tps
+pg_rows=()
+pg_status=0
+if [[ "${SKIP_PG:-0}" != 1 ]]; then
+  for t in pgbench pgbouncer; do command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }; done
+  pg_port="$(free_port)"; bouncer_port="$(free_port)"
+  mkdir -p "$work/pg" "$work/bouncer"
+  pg_started=1
+  KEPLOY_PG_DIR="$work/pg" KEPLOY_PG_PORT="$pg_port" "$root/scripts/postgres.sh" start >/dev/null
+  export PGHOST=127.0.0.1 PGUSER=keploy PGPASSWORD=keploy PGDATABASE=keploy PGSSLMODE=disable
+  PGPORT="$pg_port" pgbench -i -s 1 -q >/dev/null 2>&1 || { echo "run.sh: pgbench -i failed" >&2; exit 1; }
+  cat >"$work/bouncer/pgbouncer.ini" <<EOF
+[databases]
+keploy = host=127.0.0.1 port=$pg_port dbname=keploy
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $bouncer_port
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $work/bouncer/users.txt
+pool_mode = session
+max_client_conn = 100
+default_pool_size = 20
+logfile = $work/bouncer/pgbouncer.log
+pidfile = $work/bouncer/pgbouncer.pid
+EOF
+  echo '"keploy" "keploy"' >"$work/bouncer/users.txt"
+  chown -R postgres "$work/bouncer"
+  start_group pgbouncer "$work/bouncer" "exec runuser -u postgres -- pgbouncer $work/bouncer/pgbouncer.ini"; bouncer_pid=$started
+  for ((i = 0; i < 120; i++)); do
+    PGPORT="$bouncer_port" psql -qtAc 'select 1' >/dev/null 2>&1 && break
+    sleep 0.25
+  done
+  # tps_of OUTPUT: pgbench's tps (without initial connection time); fails unless every transaction succeeded.
+  tps_of() {
+    grep -q 'number of failed transactions: 0 ' <<<"$1" || return 1
+    sed -n 's/.*tps = \([0-9.]*\) (without initial connection time).*/\1/p' <<<"$1" | tail -1
+  }
+  for script in select-only tpcb; do
+    flag=""; [[ "$script" == select-only ]] && flag="-S"
+    bench_cmd="pgbench $flag -n -c 4 -j 2 -T $pg_duration"
+    for mode in direct pgbouncer record; do
+      case "$mode" in
+        direct) out="$(PGPORT="$pg_port" $bench_cmd 2>&1)" || true ;;
+        pgbouncer) out="$(PGPORT="$bouncer_port" $bench_cmd 2>&1)" || true ;;
+        record)
+          mkdir -p "$work/pg-record-$script"
+          out="$(cd "$work/pg-record-$script" && PGPORT="$pg_port" timeout --signal=INT --kill-after=20 $((pg_duration + 90)) \
+            dotnet "$tool" record --proxy-port "$(free_port)" -c "$bench_cmd" 2>&1)" || true ;;
+      esac
+      echo "$out" | sed "s/^/  [pgbench $script $mode] /" >>"$work/pgbench.log"
+      if ! v="$(tps_of "$out")" || [[ -z "$v" ]]; then
+        echo "run.sh: pgbench $script $mode failed:" >&2; tail -5 <<<"$out" >&2; pg_status=1; continue
+      fi
+      tps["$script,$mode"]="$v"
+      if [[ "$mode" == record ]]; then
+        processed="$(sed -n 's/.*number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out" | tail -1)"
+        mocks="$(cat "$work/pg-record-$script"/keploy/*/mocks.yaml 2>/dev/null | grep -c '^kind: Postgres' || true)"
+        echo "  pgbench $script record: $processed transactions, $mocks Postgres mocks" >&2
+        ((mocks >= processed)) || echo "  warning: fewer mocks than transactions" >&2
+      fi
+      printf '  pgbench %-11s %-9s %8.0f tps\n' "$script" "$mode" "$v" >&2
+    done
+  done
+  stop_group "$bouncer_pid"
+fi
+
+# ---- table ----
+echo
+echo "| path | req/s | ratio to direct | p50 | p99 |"
+echo "|---|---|---|---|---|"
+direct_rps="$(awk -v s="${sum_rps[direct]}" -v r="$rounds" 'BEGIN { print s / r }')"
+span() { awk -v a="$1" -v b="$2" 'BEGIN { if (sprintf("%.1f", a) == sprintf("%.1f", b)) printf "%.1f ms", a; else printf "%.1f–%.1f ms", a, b }'; }
+declare -A ratio
+for row in "${rows[@]}"; do
+  [[ -n "${sum_rps[$row]:-}" ]] || continue
+  mean="$(awk -v s="${sum_rps[$row]}" -v r="$rounds" 'BEGIN { print s / r }')"
+  ratio[$row]="$(awk -v m="$mean" -v d="$direct_rps" 'BEGIN { printf "%.2f", m / d }')"
+  printf '| %s | %.1fk | %s | %s | %s |\n' "${label[$row]}" "$(awk -v m="$mean" 'BEGIN { print m / 1000 }')" "${ratio[$row]}" \
+    "$(span "${min_p50[$row]}" "${max_p50[$row]}")" "$(span "${min_p99[$row]}" "${max_p99[$row]}")"
+done
+if [[ "${SKIP_PG:-0}" != 1 ]]; then
+  echo
+  echo "| pgbench -c4 -j2 -T $pg_duration | direct tps | pgbouncer session | ratio | keploy record | ratio |"
+  echo "|---|---|---|---|---|---|"
+  for script in select-only tpcb; do
+    d="${tps[$script,direct]:-0}"; b="${tps[$script,pgbouncer]:-0}"; r="${tps[$script,record]:-0}"
+    awk -v s="$script" -v d="$d" -v b="$b" -v r="$r" 'BEGIN { printf "| %s | %.0f | %.0f | %.2f | %.0f | %.2f |\n", s, d, b, (d ? b / d : 0), r, (d ? r / d : 0) }'
+  done
+fi
+
+verdict() { if awk "BEGIN { exit !($2) }"; then echo "  met      $1"; else echo "  NOT met  $1"; fi; }
+echo
+echo "goals:"
+verdict "record: ratio ${ratio[record]} >= 0.5" "${ratio[record]} >= 0.5"
+verdict "record: p99 ${max_p99[record]} ms <= 2 x haproxy p99 ${max_p99[haproxy]} ms" "${max_p99[record]} <= 2 * ${max_p99[haproxy]}"
+verdict "record: $record_lost_total lost ($record_written_total test cases written, $record_answered_total answered)" "$record_lost_total == 0"
+verdict "relay only: ratio ${ratio[relay]} >= haproxy ${ratio[haproxy]}" "${ratio[relay]} >= ${ratio[haproxy]}"
+if [[ "${SKIP_PG:-0}" != 1 ]]; then
+  for script in select-only tpcb; do
+    d="${tps[$script,direct]:-0}"; b="${tps[$script,pgbouncer]:-0}"; r="${tps[$script,record]:-0}"
+    verdict "pgbench $script: record ratio >= pgbouncer ratio ($r vs $b tps of $d direct)" "$d > 0 && $r >= $b"
+  done
+fi
+exit "$pg_status"
