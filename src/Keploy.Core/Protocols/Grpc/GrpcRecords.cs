@@ -55,8 +55,14 @@ public sealed class GrpcRequestRecord
     /// </summary>
     public List<GrpcMessage> Messages { get; init; } = new();
 
-    /// <summary><c>timestamp</c>.</summary>
+    /// <summary><c>timestamp</c> (100 ns resolution).</summary>
     public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>
+    /// <c>timestamp</c> as the file had it (Keploy writes nanoseconds); written back unchanged while it still reads as
+    /// <see cref="Timestamp"/>, so a file read and written again is the same. Null for a new recording.
+    /// </summary>
+    public string? TimestampText { get; init; }
 
     /// <summary>The method path (<c>/quotes.Quotes/GetQuote</c>), from <c>:path</c>.</summary>
     public string Path => Headers.PseudoHeaders.GetValueOrDefault(":path", "/");
@@ -74,8 +80,14 @@ public sealed class GrpcResponseRecord
     /// <summary><c>trailers</c>: <c>grpc-status</c>, <c>grpc-message</c> and the app's own trailers.</summary>
     public GrpcHeaders Trailers { get; init; } = new();
 
-    /// <summary><c>timestamp</c>.</summary>
+    /// <summary><c>timestamp</c> (100 ns resolution).</summary>
     public DateTimeOffset Timestamp { get; init; }
+
+    /// <summary>
+    /// <c>timestamp</c> as the file had it (Keploy writes nanoseconds); written back unchanged while it still reads as
+    /// <see cref="Timestamp"/>, so a file read and written again is the same. Null for a new recording.
+    /// </summary>
+    public string? TimestampText { get; init; }
 }
 
 /// <summary>The typed view of a gRPC test case's spec (Keploy <c>pkg/models/grpc.go</c> <c>GrpcSpec</c>; reference §3.3).</summary>

@@ -16,6 +16,8 @@ public static class GrpcResponseComparer
     /// <exception cref="FormatException">A recorded <c>decoded_data</c> is not protoscope.</exception>
     public static ComparisonResult Compare(GrpcResponseRecord expected, GrpcResponseRecord actual, NoiseRules noise)
     {
+        List<GrpcMessage> expectedMessages = Messages(expected.Messages);
+        List<GrpcMessage> actualMessages = Messages(actual.Messages);
         int expectedStatus = Status(expected);
         int actualStatus = Status(actual);
         ComparisonResult result = new() { StatusCode = new StatusCodeResult(expectedStatus == actualStatus, expectedStatus, actualStatus) };
@@ -24,19 +26,19 @@ public static class GrpcResponseComparer
             result.Differences.Add(new ResponseDifference("status_code", Inv(expectedStatus), Inv(actualStatus), DifferenceKind.ValueChanged));
         }
 
-        bool bodyNormal = MessagesEqual(expected.Messages, actual.Messages) || noise.MatchWholeBody(Text(actual.Messages)) is NoiseVerdict.Ignored or NoiseVerdict.RegexMatched;
+        bool bodyNormal = MessagesEqual(expectedMessages, actualMessages) || noise.MatchWholeBody(Text(actualMessages)) is NoiseVerdict.Ignored or NoiseVerdict.RegexMatched;
         CompareHeaders(result, expected.Headers.OrdinaryHeaders, actual.Headers.OrdinaryHeaders, noise, bodyNormal);
         CompareHeaders(result, expected.Trailers.OrdinaryHeaders, actual.Trailers.OrdinaryHeaders, noise, bodyNormal);
-        string expectedText = Text(expected.Messages);
-        string actualText = Text(actual.Messages);
+        string expectedText = Text(expectedMessages);
+        string actualText = Text(actualMessages);
         result.BodyResult.Add(new BodyResult(bodyNormal, "PLAIN", expectedText, actualText));
         if (!bodyNormal)
         {
-            int count = Math.Max(expected.Messages.Count, actual.Messages.Count);
+            int count = Math.Max(expectedMessages.Count, actualMessages.Count);
             for (int i = 0; i < count; i++)
             {
-                GrpcMessage? e = i < expected.Messages.Count ? expected.Messages[i] : null;
-                GrpcMessage? a = i < actual.Messages.Count ? actual.Messages[i] : null;
+                GrpcMessage? e = i < expectedMessages.Count ? expectedMessages[i] : null;
+                GrpcMessage? a = i < actualMessages.Count ? actualMessages[i] : null;
                 if (e is not null && a is not null && SamePayload(e, a))
                 {
                     continue;
@@ -53,6 +55,12 @@ public static class GrpcResponseComparer
 
     /// <summary>The messages' <c>decoded_data</c>, one block each (a blank line between messages).</summary>
     public static string Text(IReadOnlyList<GrpcMessage> messages) => string.Join("\n", messages.Select(m => m.DecodedData));
+
+    /// <summary>
+    /// Keploy writes a <c>body</c> even for a call without messages (a Trailers-Only error): an empty zero-length body stands for none.
+    /// </summary>
+    private static List<GrpcMessage> Messages(List<GrpcMessage> messages) =>
+        messages is [{ MessageLength: 0, DecodedData: "" }] ? new List<GrpcMessage>() : messages;
 
     private static void CompareHeaders(ComparisonResult result, Dictionary<string, string> expected, Dictionary<string, string> actual, NoiseRules noise, bool bodyNormal)
     {

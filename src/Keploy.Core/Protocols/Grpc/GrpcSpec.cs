@@ -28,6 +28,7 @@ public static class GrpcSpec
             Headers = ReadHeaders(YamlNodes.GetMapping(req, "headers")),
             Messages = ReadMessages(req, where),
             Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(req, "timestamp")) ?? KeployTime.Zero,
+            TimestampText = YamlNodes.GetString(req, "timestamp"),
         };
         GrpcResponseRecord response = new()
         {
@@ -35,6 +36,7 @@ public static class GrpcSpec
             Messages = ReadMessages(resp, where),
             Trailers = ReadHeaders(YamlNodes.GetMapping(resp, "trailers")),
             Timestamp = KeployTime.TryParseNullable(YamlNodes.GetString(resp, "timestamp")) ?? KeployTime.Zero,
+            TimestampText = YamlNodes.GetString(resp, "timestamp"),
         };
         Dictionary<string, List<string>> noise = HttpSpec.ReadNoise(YamlNodes.Get(YamlNodes.GetMapping(spec, "assertions"), "noise"));
         long appPort = YamlNodes.GetInt64(spec, "app_port", -1);
@@ -76,7 +78,7 @@ public static class GrpcSpec
     {
         YamlMappingNode node = new() { { "headers", WriteHeaders(request.Headers) } };
         WriteMessages(node, request.Messages);
-        node.Add("timestamp", Storage.KeployYaml.Timestamp(request.Timestamp));
+        node.Add("timestamp", Timestamp(request.Timestamp, request.TimestampText));
         return node;
     }
 
@@ -86,9 +88,14 @@ public static class GrpcSpec
         YamlMappingNode node = new() { { "headers", WriteHeaders(response.Headers) } };
         WriteMessages(node, response.Messages);
         node.Add("trailers", WriteHeaders(response.Trailers));
-        node.Add("timestamp", Storage.KeployYaml.Timestamp(response.Timestamp));
+        node.Add("timestamp", Timestamp(response.Timestamp, response.TimestampText));
         return node;
     }
+
+    private static YamlScalarNode Timestamp(DateTimeOffset value, string? recorded) =>
+        recorded is not null && KeployTime.TryParseNullable(recorded) == value
+            ? new YamlScalarNode(recorded) { Style = YamlDotNet.Core.ScalarStyle.Plain }
+            : Storage.KeployYaml.Timestamp(value);
 
     private static GrpcHeaders ReadHeaders(YamlMappingNode? node)
     {

@@ -234,7 +234,20 @@ public static class Protoscope
             start.Text.Append("SGROUP");
         }
 
+        /// <summary>Prints one field; on failure <paramref name="pos"/> is left where the field started (the bytes get dumped as hex).</summary>
         public bool DecodeField(byte[] src, ref int pos, int end)
+        {
+            int start = pos;
+            if (DecodeFieldAt(src, ref pos, end))
+            {
+                return true;
+            }
+
+            pos = start;
+            return false;
+        }
+
+        private bool DecodeFieldAt(byte[] src, ref int pos, int end)
         {
             if (!TryVarint(src, ref pos, end, out ulong tag, out int extra))
             {
@@ -742,7 +755,17 @@ public static class Protoscope
                 return;
             }
 
-            if (_pos < text.Length && text[_pos] == '{')
+            // The value's own long-form prefix does not decide the wire type: look past it.
+            int valueStart = _pos;
+            if (PeekWord().StartsWith("long-form:", StringComparison.Ordinal))
+            {
+                _pos += PeekWord().Length;
+                SkipSpace();
+            }
+
+            int typeAt = _pos;
+            _pos = valueStart;
+            if (typeAt < text.Length && text[typeAt] == '{')
             {
                 WriteVarint(output, (number << 3) | 2, extra);
                 return;
@@ -757,7 +780,10 @@ public static class Protoscope
                 return;
             }
 
+            int save = _pos;
+            _pos = typeAt;
             string next = PeekWord();
+            _pos = save;
             int type = next.EndsWith("i64", StringComparison.Ordinal) || IsFloat(next) ? 1 : next.EndsWith("i32", StringComparison.Ordinal) ? 5 : 0;
             WriteVarint(output, (number << 3) | (uint)type, extra);
         }
