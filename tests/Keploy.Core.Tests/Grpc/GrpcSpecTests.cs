@@ -32,7 +32,7 @@ public class GrpcSpecTests
         GrpcTestCaseSpec view = GrpcSpec.FromTestCase(Assert.Single(KeployYaml.ReadTestCases(Path.Combine(Tests, "test-4.yaml"))));
         Assert.Equal("/tokenpb.TokenService/SeedTokens", view.Request.Path);
         Assert.Equal("trailers", view.Request.Headers.OrdinaryHeaders["te"]);
-        GrpcMessage request = Assert.Single(view.Request.Messages);
+        GrpcMessage request = Assert.Single(view.Request.AllMessages);
         Assert.Equal(67, request.MessageLength);
         Assert.Equal(67, request.Payload().Length);
         Assert.Equal("0", view.Response.Trailers.OrdinaryHeaders["grpc-status"]);
@@ -41,23 +41,24 @@ public class GrpcSpecTests
     }
 
     [Fact]
-    public void StreamingCall_KeepsEveryMessageInOrder_InBodies_WithTheFirstAsKeploysBody()
+    public void StreamingCall_KeepsEveryMessageInOrder_WithTheFirstAsKeploysBody()
     {
         GrpcResponseRecord response = new()
         {
             Headers = new GrpcHeaders { PseudoHeaders = { [":status"] = "200" }, OrdinaryHeaders = { ["content-type"] = "application/grpc" } },
-            Messages = { GrpcMessage.FromPayload([0x08, 0x01]), GrpcMessage.FromPayload([0x08, 0x02]), GrpcMessage.FromPayload([0x08, 0x03]) },
+            Body = GrpcMessage.From(false, [0x08, 0x01], null),
+            Messages = { GrpcMessage.From(false, [0x08, 0x01], null), GrpcMessage.From(false, [0x08, 0x02], null), GrpcMessage.From(false, [0x08, 0x03], null) },
             Trailers = new GrpcHeaders { OrdinaryHeaders = { ["grpc-status"] = "0" } },
             Timestamp = DateTimeOffset.Parse("2026-12-02T03:00:00Z"),
         };
         TestCase test = GrpcSpec.CreateTestCase("test-1", new GrpcRequestRecord { Headers = new GrpcHeaders { PseudoHeaders = { [":path"] = "/q.Q/S" } } }, response, created: 1);
         string text = KeployYaml.FormatTestCase(test);
-        Assert.Contains("    body:\n      compression_flag: 0\n      message_length: 2\n      decoded_data: |\n        1: 1\n    bodies:\n", text, StringComparison.Ordinal);
+        Assert.Contains("    body:\n      compression_flag: 0\n      message_length: 2\n      decoded_data: |\n        1: 1\n    messages:\n", text, StringComparison.Ordinal);
 
         TestCase again = Assert.Single(KeployYaml.ReadNodes(new StringReader(text), "x").Select(d => KeployYaml.FromNode<TestCase>(d.Root, d.Location)));
         GrpcTestCaseSpec view = GrpcSpec.FromTestCase(again);
-        Assert.Equal(["1: 1\n", "1: 2\n", "1: 3\n"], view.Response.Messages.Select(m => m.DecodedData));
-        Assert.Equal(0, Assert.Single(view.Request.Messages).MessageLength); // Keploy's body, empty: the call sent no message
+        Assert.Equal(["1: 1\n", "1: 2\n", "1: 3\n"], view.Response.AllMessages.Select(m => m.DecodedData));
+        Assert.Equal(0, Assert.Single(view.Request.AllMessages).MessageLength); // Keploy's body, empty: the call sent no message
         Assert.Equal(text, KeployYaml.FormatTestCase(GrpcSpec.CreateTestCase("test-1", view.Request, view.Response, created: 1)));
     }
 
@@ -69,21 +70,5 @@ public class GrpcSpecTests
         KeployFormatException e = Assert.Throws<KeployFormatException>(() => GrpcSpec.FromTestCase(test));
         Assert.StartsWith("bad.yaml:", e.Message, StringComparison.Ordinal);
         Assert.Contains("grpcResp", e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Framing_SplitsMessages_AndGzipRoundTrips()
-    {
-        GrpcMessage plain = GrpcMessage.FromPayload([0x0a, 0x02, 0x6f, 0x6b]);
-        GrpcMessage packed = new() { CompressionFlag = 1, DecodedData = "1: {\"compressed\"}\n" };
-        byte[] wire = GrpcFraming.Frame([plain, packed], "gzip");
-        Assert.Equal([0, 0, 0, 0, 4, 0x0a, 0x02, 0x6f, 0x6b], wire[..9]);
-        Assert.Equal(1, wire[9]);
-        List<GrpcMessage> back = GrpcFraming.Unframe(wire, "gzip");
-        Assert.Equal(["1: {\"ok\"}\n", "1: {\"compressed\"}\n"], back.Select(m => m.DecodedData));
-        Assert.Equal(1, back[1].CompressionFlag);
-
-        FormatException e = Assert.Throws<FormatException>(() => GrpcFraming.Unframe(wire[..^1], "gzip"));
-        Assert.Contains("gRPC message 2", e.Message, StringComparison.Ordinal);
     }
 }

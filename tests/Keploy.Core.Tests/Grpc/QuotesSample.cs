@@ -81,13 +81,15 @@ internal static class QuotesSample
                 PseudoHeaders = { [":authority"] = $"127.0.0.1:{port}", [":method"] = "POST", [":path"] = "/quotes.Quotes/" + method, [":scheme"] = "http" },
                 OrdinaryHeaders = { ["content-type"] = "application/grpc", ["te"] = "trailers", ["grpc-accept-encoding"] = "identity,gzip" },
             },
-            Messages = { Message(request) },
+            Body = Message(request),
             Timestamp = at,
         };
+        List<GrpcMessage> messages = responses.Select(Message).ToList();
         GrpcResponseRecord resp = new()
         {
             Headers = new GrpcHeaders { PseudoHeaders = { [":status"] = "200" }, OrdinaryHeaders = { ["content-type"] = "application/grpc" } },
-            Messages = responses.Select(Message).ToList(),
+            Body = messages.Count > 0 ? messages[0] : new GrpcMessage(),
+            Messages = messages.Count > 1 ? messages : new List<GrpcMessage>(),
             Trailers = new GrpcHeaders { OrdinaryHeaders = { ["grpc-status"] = status } },
             Timestamp = at.AddMilliseconds(5),
         };
@@ -110,9 +112,5 @@ internal static class QuotesSample
         }
     }
 
-    private static GrpcMessage Message(string text)
-    {
-        byte[] payload = Protoscope.Assemble(text);
-        return new GrpcMessage { MessageLength = payload.Length, DecodedData = Protoscope.Disassemble(payload) };
-    }
+    private static GrpcMessage Message(string text) => GrpcMessage.From(false, ProtoscopeText.Parse(text), null);
 }

@@ -108,13 +108,13 @@ internal sealed class HttpTestProxy : IDisposable
     private readonly Task _loop;
     private long _nextId;
 
-    public HttpTestProxy(Func<long, IDuplexPipe, ProxyConnection> makeConnection, bool record)
+    public HttpTestProxy(Func<long, IDuplexPipe, ProxyConnection> makeConnection, bool record, IProtocolIntegration? integration = null)
     {
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(async () =>
         {
-            HttpIntegration http = new();
+            IProtocolIntegration http = integration ?? new HttpIntegration();
             while (!_cts.IsCancellationRequested)
             {
                 Socket socket;

@@ -33,7 +33,7 @@ public static class GrpcExchange
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
         string? encoding = request.Headers.OrdinaryHeaders.GetValueOrDefault("grpc-encoding");
-        ByteArrayContent content = new(GrpcFraming.Frame(request.Messages, encoding));
+        ByteArrayContent content = new(request.AllMessages.SelectMany(m => m.Frame(encoding)).ToArray());
         content.Headers.TryAddWithoutValidation("content-type", request.Headers.OrdinaryHeaders.GetValueOrDefault("content-type", "application/grpc"));
         message.Content = content;
         message.Headers.TryAddWithoutValidation("te", "trailers");
@@ -67,10 +67,17 @@ public static class GrpcExchange
                 }
             }
 
+            List<GrpcMessage> messages = GrpcMessage.Split(body, headers.OrdinaryHeaders.GetValueOrDefault("grpc-encoding"), out int remainder);
+            if (remainder != 0)
+            {
+                throw new FormatException($"gRPC {request.Path} from {target}: the response ends inside message {messages.Count + 1} ({remainder} bytes left)");
+            }
+
             return new GrpcResponseRecord
             {
                 Headers = headers,
-                Messages = GrpcFraming.Unframe(body, headers.OrdinaryHeaders.GetValueOrDefault("grpc-encoding")),
+                Body = messages.Count > 0 ? messages[0] : new GrpcMessage(),
+                Messages = messages.Count > 1 ? messages : new List<GrpcMessage>(),
                 Trailers = trailers,
                 Timestamp = DateTimeOffset.UtcNow,
             };

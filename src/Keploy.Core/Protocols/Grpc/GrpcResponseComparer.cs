@@ -16,8 +16,8 @@ public static class GrpcResponseComparer
     /// <exception cref="FormatException">A recorded <c>decoded_data</c> is not protoscope.</exception>
     public static ComparisonResult Compare(GrpcResponseRecord expected, GrpcResponseRecord actual, NoiseRules noise)
     {
-        List<GrpcMessage> expectedMessages = Messages(expected.Messages);
-        List<GrpcMessage> actualMessages = Messages(actual.Messages);
+        IReadOnlyList<GrpcMessage> expectedMessages = expected.AllMessages;
+        IReadOnlyList<GrpcMessage> actualMessages = actual.AllMessages;
         int expectedStatus = Status(expected);
         int actualStatus = Status(actual);
         ComparisonResult result = new() { StatusCode = new StatusCodeResult(expectedStatus == actualStatus, expectedStatus, actualStatus) };
@@ -46,7 +46,7 @@ public static class GrpcResponseComparer
 
                 string path = count == 1 ? "body" : $"body[{i}]";
                 DifferenceKind kind = e is null ? DifferenceKind.Unexpected : a is null ? DifferenceKind.Missing : DifferenceKind.ValueChanged;
-                result.Differences.Add(new ResponseDifference(path, e?.DecodedData.TrimEnd('\n'), a?.DecodedData.TrimEnd('\n'), kind));
+                result.Differences.Add(new ResponseDifference(path, e is null ? null : Text(e).TrimEnd('\n'), a is null ? null : Text(a).TrimEnd('\n'), kind));
             }
         }
 
@@ -54,13 +54,10 @@ public static class GrpcResponseComparer
     }
 
     /// <summary>The messages' <c>decoded_data</c>, one block each (a blank line between messages).</summary>
-    public static string Text(IReadOnlyList<GrpcMessage> messages) => string.Join("\n", messages.Select(m => m.DecodedData));
+    public static string Text(IReadOnlyList<GrpcMessage> messages) => string.Join("\n", messages.Select(Text));
 
-    /// <summary>
-    /// Keploy writes a <c>body</c> even for a call without messages (a Trailers-Only error): an empty zero-length body stands for none.
-    /// </summary>
-    private static List<GrpcMessage> Messages(List<GrpcMessage> messages) =>
-        messages is [{ MessageLength: 0, DecodedData: "" }] ? new List<GrpcMessage>() : messages;
+    /// <summary>One message's <c>decoded_data</c>, or its <c>raw_data</c> in base64 when it has no text form.</summary>
+    public static string Text(GrpcMessage message) => message.Raw is { } raw ? Convert.ToBase64String(raw) + "\n" : message.DecodedData;
 
     private static void CompareHeaders(ComparisonResult result, Dictionary<string, string> expected, Dictionary<string, string> actual, NoiseRules noise, bool bodyNormal)
     {
@@ -77,11 +74,11 @@ public static class GrpcResponseComparer
         }
     }
 
-    private static bool MessagesEqual(List<GrpcMessage> expected, List<GrpcMessage> actual) =>
+    private static bool MessagesEqual(IReadOnlyList<GrpcMessage> expected, IReadOnlyList<GrpcMessage> actual) =>
         expected.Count == actual.Count && expected.Zip(actual).All(p => SamePayload(p.First, p.Second));
 
     private static bool SamePayload(GrpcMessage expected, GrpcMessage actual) =>
-        expected.DecodedData == actual.DecodedData || expected.Payload().AsSpan().SequenceEqual(actual.Payload());
+        (expected.Raw is null && actual.Raw is null && expected.DecodedData == actual.DecodedData) || expected.Payload().AsSpan().SequenceEqual(actual.Payload());
 
     private static int Status(GrpcResponseRecord response) =>
         int.TryParse(response.Headers.PseudoHeaders.GetValueOrDefault(":status"), NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s : 0;

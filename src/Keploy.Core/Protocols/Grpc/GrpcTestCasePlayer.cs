@@ -19,9 +19,9 @@ public sealed class GrpcTestCasePlayer : ITestCasePlayer
 
     private sealed class Prepared(GrpcTestCaseSpec view) : IPreparedTestCase
     {
-        public DateTimeOffset RequestTime => view.Request.Timestamp;
+        public DateTimeOffset RequestTime => view.Request.Timestamp ?? KeployTime.Zero;
 
-        public DateTimeOffset ResponseTime => view.Response.Timestamp;
+        public DateTimeOffset ResponseTime => view.Response.Timestamp ?? KeployTime.Zero;
 
         public Uri Url
         {

@@ -18,17 +18,26 @@ internal static class HttpRecordConversion
             Body = HttpBodyCoding.ToRecordBody(body.ToArray(), encoding),
             Timestamp = timestamp,
         };
+        r.UrlParams = UrlParams(url);
+        return r;
+    }
+
+    /// <summary>Keploy's <c>url_params</c> of <paramref name="url"/> (repeated keys joined with ", "), or null without a query.</summary>
+    public static Dictionary<string, string>? UrlParams(string url)
+    {
         List<KeyValuePair<string, string>> query = HttpUrl.Query(url);
-        if (query.Count > 0)
+        if (query.Count == 0)
         {
-            r.UrlParams = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (KeyValuePair<string, string> q in query)
-            {
-                r.UrlParams[q.Key] = r.UrlParams.TryGetValue(q.Key, out string? v) ? v + ", " + q.Value : q.Value;
-            }
+            return null;
         }
 
-        return r;
+        Dictionary<string, string> result = new(StringComparer.Ordinal);
+        foreach (KeyValuePair<string, string> q in query)
+        {
+            result[q.Key] = result.TryGetValue(q.Key, out string? v) ? v + ", " + q.Value : q.Value;
+        }
+
+        return result;
     }
 
     /// <summary>A response record (proto_major/minor 0 as Keploy writes them).</summary>

@@ -338,7 +338,7 @@ public static class HttpSpec
     }
 
     // Strings that would read back as something else when plain ("", "164", "true") are double-quoted; the storage writer may restyle.
-    private static YamlScalarNode Str(string value)
+    internal static YamlScalarNode Str(string value)
     {
         YamlScalarNode node = new(value);
         if (value.Length == 0 || LooksLikeNonString(value))
