@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the sample services (samples/Catalog, samples/Orders, samples/Inventory, samples/FxRates, samples/Payments) in Release and prints how to start them.
+# Builds the sample services (samples/Catalog, samples/Orders, samples/Inventory, samples/FxRates, samples/Payments, samples/Quotes) in Release and prints how to start them.
 # Start them with `dotnet <dll>` rather than `dotnet run` (no MSBuild at start-up, so the app starts fast).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for app in Catalog Orders Inventory FxRates Payments; do
+for app in Catalog Orders Inventory FxRates Payments Quotes; do
   if ! log="$(dotnet build "$root/samples/$app/$app.csproj" -c Release -nologo -v quiet 2>&1)"; then
     echo "$log" >&2
     echo "build-samples.sh: building samples/$app failed" >&2
@@ -13,7 +13,7 @@ for app in Catalog Orders Inventory FxRates Payments; do
 done
 
 echo "Built:"
-for app in Catalog Orders Inventory FxRates Payments; do
+for app in Catalog Orders Inventory FxRates Payments Quotes; do
   echo "  $root/samples/$app/bin/Release/net10.0/$app.dll"
 done
 echo "Start (each in its own shell, or with & ):"
@@ -28,3 +28,5 @@ echo "  dotnet $root/samples/FxRates/bin/Release/net10.0/FxRates.dll --urls http
 echo "    --Kestrel:Certificates:Default:Path=/tmp/payments-tls/fxrates.crt --Kestrel:Certificates:Default:KeyPath=/tmp/payments-tls/fxrates.key"
 echo "  SSL_CERT_FILE=/tmp/payments-tls/ca.crt dotnet $root/samples/Payments/bin/Release/net10.0/Payments.dll  # http://127.0.0.1:5400"
 echo "  $root/samples/payments-traffic.sh"
+echo "  dotnet $root/samples/Quotes/bin/Release/net10.0/Quotes.dll      # gRPC over h2c on http://127.0.0.1:5500"
+echo "  $root/samples/quotes-traffic.sh"

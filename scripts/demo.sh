@@ -10,15 +10,17 @@
 #      (trusts the CA through SSL_CERT_FILE; PostgreSQL over sslmode=require; JWT sessions) while samples/payments-traffic.sh
 #      runs, then imports samples/Payments/postman/payments.postman_collection.json into a second test-set with
 #      `import postman -c` (the app recorded with its mocks while the collection's requests are sent); stops FxRates and
-#      PostgreSQL and replays both Payments test-sets with --freeze-time (its clock at each recorded request's time).
+#      PostgreSQL and replays both Payments test-sets with --freeze-time (its clock at each recorded request's time);
+#   5. records the Quotes gRPC service (Grpc.AspNetCore, h2c) while samples/quotes-traffic.sh makes unary, server-streaming
+#      and failing calls with curl --http2-prior-knowledge (each call a kind: gRPC test case) and replays it.
 #   Ends with each sample's HTML report path and coverage line ("Orders coverage: 95.8% (statement), 100.0% (API schema)":
 #   `dotnet keploy test` instruments a copy of the app with coverlet; Orders serves its OpenAPI document), then the total over
-#   the three replays: "N passed, N failed".
-# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments}/keploy (default DIR: a fresh
+#   the replays: "N passed, N failed".
+# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments,Quotes}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
-#        ORDERS_PORT, CATALOG_PORT, INVENTORY_PORT, PAYMENTS_PORT, FXRATES_PORT  the samples' ports (default: free ports, so
+#        ORDERS_PORT, CATALOG_PORT, INVENTORY_PORT, PAYMENTS_PORT, FXRATES_PORT, QUOTES_PORT  the samples' ports (default: free ports, so
 #                                  two runs on one machine never collide; Orders finds Catalog through CATALOG_URL)
 #        KEPLOY_PG_PORT, KEPLOY_PG_DIR  the demo's own PostgreSQL (default: a free port, /tmp/keploy-demo-pg-<port>)
 set -euo pipefail
@@ -105,7 +107,7 @@ replay() {
 
 status=0
 
-say "1/3 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
+say "1/4 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
 dotnet "$catalog_dll" --urls "http://127.0.0.1:$catalog_port" >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port "$catalog_port"
@@ -115,7 +117,7 @@ kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed "$catalog_port" Catalog
 replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
-say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
+say "2/4 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
 bash scripts/postgres.sh start
 record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh "http://127.0.0.1:$inventory_port"
 say "Stopping PostgreSQL: the replay must not need it"
@@ -123,7 +125,7 @@ bash scripts/postgres.sh stop
 closed "$KEPLOY_PG_PORT" PostgreSQL
 replay "$work/Inventory" "$inventory_cmd" --health-url "http://127.0.0.1:$inventory_port/health" || status=1
 
-say "3/3 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
+say "3/4 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
 tls="$work/Payments/tls"
 bash samples/Payments/make-certs.sh "$tls"
 fx_port="${FXRATES_PORT:-$(free_port)}"
@@ -150,7 +152,15 @@ bash scripts/postgres.sh stop
 closed "$pg_port" PostgreSQL
 replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
 
-say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy and $work/Payments/keploy"
+say "4/4 Quotes answers gRPC over h2c (unary and server-streaming): each call is recorded as a gRPC test case"
+quotes_port="${QUOTES_PORT:-$(free_port)}"
+quotes_cmd="dotnet $root/samples/Quotes/bin/Release/net10.0/Quotes.dll --urls http://127.0.0.1:$quotes_port"
+mkdir -p "$work/Quotes"
+record "$work/Quotes" "$quotes_cmd" samples/quotes-traffic.sh "http://127.0.0.1:$quotes_port"
+closed "$quotes_port" Quotes
+replay "$work/Quotes" "$quotes_cmd" || status=1
+
+say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy, $work/Payments/keploy and $work/Quotes/keploy"
 passed=0; failed=0
 for t in "${totals[@]}"; do
   [[ -n "$t" ]] || { failed=$((failed + 1)); continue; }

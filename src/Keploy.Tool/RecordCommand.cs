@@ -45,8 +45,8 @@ internal static class RecordCommand
         using ShutdownSignals stop = new(cancellationToken);
 
         RecordSession session = new(options, ProtocolRegistry.All(), line => console.Info(line));
-        session.TestCaseRecorded += (testCase, request, response) =>
-            console.Info($"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {request.Method} {request.Url} -> {response.StatusCode}");
+        session.TestCaseRecorded += (testCase, summary) =>
+            console.Info($"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {summary}");
 
         console.Info($"recording: {settings.Command} (proxy on port {settings.ProxyPort}; press Ctrl+C to stop)");
         RecordSummary summary;

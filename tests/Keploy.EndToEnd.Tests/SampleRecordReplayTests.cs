@@ -16,7 +16,7 @@ public sealed class SampleRecordReplayTests
         string work = Directory.CreateTempSubdirectory("keploy-e2e-").FullName;
         try
         {
-            (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(6));
+            (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(8));
             Assert.True(exit == 0, $"demo.sh exited {exit}:\n{Tail(output)}");
 
             string set = Path.Combine(work, "Orders", "keploy", "test-set-0");
@@ -47,12 +47,20 @@ public sealed class SampleRecordReplayTests
             Assert.Contains(importTests, t => File.ReadAllText(t).Contains("/payments/", StringComparison.Ordinal)); // the id the script kept
             Assert.Matches(new Regex(@"^kind: Postgres$", RegexOptions.Multiline), File.ReadAllText(Path.Combine(importSet, "mocks.yaml")));
 
+            // Quotes: gRPC over h2c, each call (unary, server-streaming, NOT_FOUND) a kind: gRPC test case.
+            string grpcSet = Path.Combine(work, "Quotes", "keploy", "test-set-0");
+            string[] grpcTests = Directory.GetFiles(Path.Combine(grpcSet, "tests"), "*.yaml");
+            Assert.Equal(4, grpcTests.Length);
+            Assert.All(grpcTests, t => Assert.Matches(new Regex(@"^kind: gRPC$", RegexOptions.Multiline), File.ReadAllText(t)));
+            Assert.Contains(grpcTests, t => Regex.Matches(File.ReadAllText(t), @"Acme Corporation").Count == 4);   // body + 3 streamed
+
             MatchCollection summaries = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
-            Assert.True(summaries.Count >= 4, $"expected a summary line per replay and a total:\n{Tail(output)}");
+            Assert.True(summaries.Count >= 5, $"expected a summary line per replay and a total:\n{Tail(output)}");
             Assert.Equal($"{tests.Length} passed, 0 failed", summaries[0].Value);
             Assert.Equal($"{pgTests.Length} passed, 0 failed", summaries[1].Value);
             Assert.Equal($"{payTests.Length + importTests.Length} passed, 0 failed", summaries[2].Value);
-            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length} passed, 0 failed", summaries[^1].Value);
+            Assert.Equal($"{grpcTests.Length} passed, 0 failed", summaries[3].Value);
+            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length + grpcTests.Length} passed, 0 failed", summaries[^1].Value);
 
             // The demo ends with each sample's HTML report and its coverage line: the .NET app's statements measured by coverlet during
             // the replay (> 0%), and for Orders, which serves /openapi/v1.json, the API schema coverage.

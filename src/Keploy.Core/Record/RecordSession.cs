@@ -46,7 +46,7 @@ public sealed class RecordSession
     }
 
     /// <summary>Raised after each test case is written (name, method, URL, status).</summary>
-    public event Action<TestCase, HttpRequestRecord, HttpResponseRecord>? TestCaseRecorded;
+    public event Action<TestCase, string>? TestCaseRecorded;
 
     /// <summary>
     /// Runs until the app exits, the record timer fires, or <paramref name="cancellationToken"/> is cancelled (Ctrl+C); then stops
@@ -63,7 +63,7 @@ public sealed class RecordSession
         Sanitizer? sanitizer = _options.Sanitize ? new Sanitizer(SecretStore.Open(SecretStore.PathFor(store, testSetId))) : null;
         using MockFileWriter mockWriter = store.OpenMockWriter(testSetId);
         mockWriter.Log = _log;
-        await using TestCaseWriter testCaseWriter = new(store, testSetId, mockWriter, (tc, req, resp) => TestCaseRecorded?.Invoke(tc, req, resp), _log);
+        await using TestCaseWriter testCaseWriter = new(store, testSetId, mockWriter, (tc, summary) => TestCaseRecorded?.Invoke(tc, summary), _log);
         CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter), sanitizer);
 
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions
@@ -93,7 +93,13 @@ public sealed class RecordSession
                     moved.OriginalPort,
                     moved.NewPort,
                     recorded
-                        ? (client, app, ct) => HttpIngress.RelayAsync(client, app, (req, resp) => QueueTestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp), _log, ct)
+                        ? (client, app, ct) => HttpIngress.RelayAsync(
+                            client,
+                            app,
+                            (req, resp) => QueueTestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp),
+                            (req, resp) => QueueHttp2TestCase(testCaseWriter, sanitizer, moved.OriginalPort, req, resp),
+                            _log,
+                            ct)
                         : IngressForwarder.RelayUntouchedAsync,
                     _log);
                 if (!forwarders.TryAdd((moved.Family, moved.Address, moved.OriginalPort), forwarder))
@@ -202,6 +208,38 @@ public sealed class RecordSession
         // Named in completion order here; built, formatted and written by the writer's background task.
         int n = Interlocked.Increment(ref _testCounter);
         return writer.EnqueueAsync("test-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture), appPort, request, response);
+    }
+
+    /// <summary>
+    /// One HTTP/2 stream the app answered (h2c with prior knowledge): a gRPC test case for <c>application/grpc*</c>, else an Http
+    /// test case with the absolute URL <c>http://&lt;:authority&gt;&lt;:path&gt;</c>.
+    /// </summary>
+    private ValueTask QueueHttp2TestCase(TestCaseWriter writer, Sanitizer? sanitizer, int appPort, Keploy.Core.Protocols.Http2.Http2Message request, Keploy.Core.Protocols.Http2.Http2Message response)
+    {
+        if (!Keploy.Core.Protocols.Http2.Http2Records.IsGrpc(request))
+        {
+            HttpRequestRecord httpRequest = Keploy.Core.Protocols.Http2.Http2Records.HttpRequest(request, absolute: true, scheme: "http");
+            httpRequest.Timestamp = request.Started;
+            HttpResponseRecord httpResponse = Keploy.Core.Protocols.Http2.Http2Records.HttpResponse(response);
+            httpResponse.Timestamp = response.Completed;
+            return QueueTestCase(writer, sanitizer, appPort, httpRequest, httpResponse);
+        }
+
+        Keploy.Core.Protocols.Grpc.GrpcRequestRecord grpcRequest = Keploy.Core.Protocols.Http2.Http2Records.GrpcRequest(request);
+        grpcRequest.Timestamp = request.Started;
+        Keploy.Core.Protocols.Grpc.GrpcResponseRecord grpcResponse = Keploy.Core.Protocols.Http2.Http2Records.GrpcResponse(response);
+        grpcResponse.Timestamp = response.Completed;
+        int n = Interlocked.Increment(ref _testCounter);
+        string summary = $"gRPC {grpcRequest.Path} -> {grpcResponse.Status}";
+        return writer.EnqueueTestCaseAsync(
+            "test-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            name =>
+            {
+                TestCase testCase = Keploy.Core.Protocols.Grpc.GrpcSpec.CreateTestCase(name, grpcRequest, grpcResponse, appPort: appPort);
+                sanitizer?.Document(testCase);
+                return testCase;
+            },
+            summary);
     }
 
     private sealed class CountingRecorder : IDeferredMockRecorder

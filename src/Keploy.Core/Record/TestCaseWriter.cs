@@ -51,7 +51,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     private readonly TestSetStore _store;
     private readonly string _testSetId;
     private readonly MockFileWriter? _mocks;
-    private readonly Action<TestCase, HttpRequestRecord, HttpResponseRecord>? _recorded;
+    private readonly Action<TestCase, string>? _recorded;
     private readonly Action<string> _log;
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -68,9 +68,10 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <param name="store">Where to write.</param>
     /// <param name="testSetId">The test-set being recorded.</param>
     /// <param name="mocks">The test-set's mock writer: test cases are written after the mocks queued before them; null for none.</param>
-    /// <param name="recorded">Called on a writer task after each test case is written (concurrently from several tasks).</param>
+    /// <param name="recorded">Called on a writer task after each test case is written, with a one-line summary of the call
+    /// (<c>GET http://127.0.0.1:5100/x -&gt; 200</c>, <c>gRPC /quotes.Quotes/GetQuote -&gt; 0</c>); concurrently from several tasks.</param>
     /// <param name="log">One line per test case that could not be written.</param>
-    public TestCaseWriter(TestSetStore store, string testSetId, MockFileWriter? mocks, Action<TestCase, HttpRequestRecord, HttpResponseRecord>? recorded, Action<string> log)
+    public TestCaseWriter(TestSetStore store, string testSetId, MockFileWriter? mocks, Action<TestCase, string>? recorded, Action<string> log)
     {
         _store = store;
         _testSetId = testSetId;
@@ -91,7 +92,27 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <exception cref="ChannelClosedException">The writer was disposed.</exception>
     public ValueTask EnqueueAsync(string name, int appPort, HttpRequestRecord request, HttpResponseRecord response)
     {
-        Item item = new(name, appPort, request, response, Stopwatch.GetTimestamp());
+        Item item = new(
+            name,
+            () => HttpSpec.CreateTestCase(name, request, response, new Dictionary<string, List<string>>(AutoNoise.Detect(response), StringComparer.Ordinal), appPort),
+            $"{request.Method} {request.Url} -> {response.StatusCode}",
+            Stopwatch.GetTimestamp());
+        return Enqueue(item);
+    }
+
+    /// <summary>
+    /// Queues a test case of another protocol, built on a writer task by <paramref name="build"/> (given <paramref name="name"/>);
+    /// <paramref name="summary"/> names the call in logs (<c>gRPC /quotes.Quotes/GetQuote -&gt; 0</c>). Waits while the queue is full.
+    /// </summary>
+    /// <exception cref="ChannelClosedException">The writer was disposed.</exception>
+    public ValueTask EnqueueTestCaseAsync(string name, Func<string, TestCase> build, string summary)
+    {
+        Item item = new(name, () => build(name), summary, Stopwatch.GetTimestamp());
+        return Enqueue(item);
+    }
+
+    private ValueTask Enqueue(Item item)
+    {
         if (_queue.Writer.TryWrite(item))
         {
             return ValueTask.CompletedTask;
@@ -169,17 +190,16 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     {
         try
         {
-            Dictionary<string, List<string>> noise = new(AutoNoise.Detect(item.Response), StringComparer.Ordinal);
-            TestCase testCase = HttpSpec.CreateTestCase(item.Name, item.Request, item.Response, noise, item.AppPort);
+            TestCase testCase = item.Build();
             Prepare?.Invoke(testCase);
             _store.WriteTestCase(_testSetId, testCase, flushToDisk: false);
             Interlocked.Increment(ref _written);
-            _recorded?.Invoke(testCase, item.Request, item.Response);
+            _recorded?.Invoke(testCase, item.Summary);
             return true;
         }
         catch (Exception ex)
         {
-            _log($"http: could not record {item.Request.Method} {item.Request.Url} as {item.Name}: {ex.Message}");
+            _log($"record: could not record {item.Summary} as {item.Name}: {ex.Message}");
             return false;
         }
     }
@@ -196,5 +216,5 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         }
     }
 
-    private sealed record Item(string Name, int AppPort, HttpRequestRecord Request, HttpResponseRecord Response, long Queued);
+    private sealed record Item(string Name, Func<TestCase> Build, string Summary, long Queued);
 }

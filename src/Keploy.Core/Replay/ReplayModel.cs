@@ -141,8 +141,20 @@ public sealed class TestCaseResult
     /// <summary>Wall time of the request and comparison.</summary>
     public TimeSpan Duration => Completed - Started;
 
-    /// <summary>The response the app gave (null when it gave none).</summary>
+    /// <summary>The response the app gave to an Http test case, typed (null for other kinds and when the app gave none).</summary>
     public HttpResponseRecord? Actual { get; set; }
+
+    /// <summary>
+    /// The response the app gave, in the shape of the recorded one (<c>spec.resp</c> for Http, <c>spec.grpcResp</c> for gRPC), secrets
+    /// masked; null when it gave none. Written by the test case's player; reports and the <c>dotnet test</c> adapter show it as is.
+    /// </summary>
+    public YamlDotNet.RepresentationModel.YamlMappingNode? ActualResponse { get; set; }
+
+    /// <summary>
+    /// The key of <c>spec</c> that holds the recorded request and the key Keploy's report gives the actual response: <c>(req, resp)</c>
+    /// for Http, <c>(grpcReq, grpcRes)</c> for gRPC.
+    /// </summary>
+    public (string Request, string Response) ReportKeys { get; set; } = ("req", "resp");
 
     /// <summary>The diff in Keploy's layout (plain text, no ANSI), or null when passed.</summary>
     public string? FailureMessage { get; set; }

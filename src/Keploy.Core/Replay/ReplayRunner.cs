@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Keploy.Core.Capture;
 using Keploy.Core.Models;
-using Keploy.Core.Protocols.Http;
 using Keploy.Core.Proxy;
-using Keploy.Core.Replay.Comparison;
+using Keploy.Core.Replay.Players;
 using Keploy.Core.Replay.Reporting;
 using Keploy.Core.Sanitize;
 using Keploy.Core.Storage;
@@ -32,6 +31,7 @@ public sealed class ReplayRunner
 {
     private readonly ReplayOptions _options;
     private readonly IReadOnlyList<IProtocolIntegration> _integrations;
+    private readonly IReadOnlyList<ITestCasePlayer> _players;
     private bool _unservedListed;
 
     /// <summary>Creates a runner with the built-in protocols.</summary>
@@ -40,11 +40,18 @@ public sealed class ReplayRunner
     {
     }
 
-    /// <summary>Creates a runner with the given protocols.</summary>
+    /// <summary>Creates a runner with the given protocols (mocks served) and the built-in test case players.</summary>
     public ReplayRunner(ReplayOptions options, IReadOnlyList<IProtocolIntegration> integrations)
+        : this(options, integrations, TestCasePlayers.All())
+    {
+    }
+
+    /// <summary>Creates a runner with the given protocols (mocks served) and test case players (test cases sent, by kind).</summary>
+    public ReplayRunner(ReplayOptions options, IReadOnlyList<IProtocolIntegration> integrations, IReadOnlyList<ITestCasePlayer> players)
     {
         _options = options;
         _integrations = integrations;
+        _players = players;
     }
 
     /// <summary>The options in use.</summary>
@@ -139,10 +146,10 @@ public sealed class ReplayRunner
         }
 
         secrets.RenderMocks(mocks);
-        List<(TestCase Test, HttpTestCaseSpec? View)> plan = tests
-            .Select(t => (t, t.Kind == "Http" ? HttpSpec.FromTestCase(t) : null))
+        List<(TestCase Test, IPreparedTestCase? View)> plan = tests
+            .Select(t => (t, TestCasePlayers.Find(_players, t.Kind)?.Prepare(t)))
             .ToList();
-        DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.Request.Timestamp).Min();
+        DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.RequestTime).Min();
         MockPool pool = new(mocks, firstRequest)
         {
             StrictMocks = _options.StrictMocks,
@@ -204,13 +211,13 @@ public sealed class ReplayRunner
                 }
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
-                clock = StartFrozenClock(plan.Select(p => p.View?.Request.Timestamp), observer);
+                clock = StartFrozenClock(plan.Select(p => p.View?.RequestTime), observer);
                 app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(tls?.AppEnvironment ?? _options.AppEnvironment, clock), appLog.Add);
                 clock?.TrackProcess(app.Pid);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
 
-            Uri? probe = plan.Where(p => p.View is not null).Select(p => Target(p.View!.Request.Url)).FirstOrDefault();
+            Uri? probe = plan.Where(p => p.View is not null).Select(p => Target(p.View!.Url)).FirstOrDefault();
             string? notReady = await WaitUntilReadyAsync(app, probe, observer, cancellationToken).ConfigureAwait(false);
             if (notReady is not null)
             {
@@ -226,7 +233,7 @@ public sealed class ReplayRunner
                 return result;
             }
 
-            foreach ((TestCase test, HttpTestCaseSpec? view) in plan)
+            foreach ((TestCase test, IPreparedTestCase? view) in plan)
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -391,20 +398,18 @@ public sealed class ReplayRunner
         };
     }
 
-    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, HttpTestCaseSpec view, MockPool pool, AppProcess? app, ReplaySecrets secrets, FrozenClock? clock, CancellationToken cancellationToken)
+    private async Task<TestCaseResult> ReplayOneAsync(string testSetId, TestCase test, IPreparedTestCase view, MockPool pool, AppProcess? app, ReplaySecrets secrets, FrozenClock? clock, CancellationToken cancellationToken)
     {
-        TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now };
-        pool.BeginTest(test.Name, view.Request.Timestamp, view.Response.Timestamp);
-        clock?.MoveTo(view.Request.Timestamp);
+        TestCaseResult result = new() { TestCase = test, TestSetId = testSetId, Started = DateTimeOffset.Now, ReportKeys = view.ReportKeys };
+        pool.BeginTest(test.Name, view.RequestTime, view.ResponseTime);
+        clock?.MoveTo(view.RequestTime);
         string? sendError = null;
-        HttpResponseRecord? actual = null;
+        TestCasePlayResult? played = null;
         try
         {
-            HttpRequestRecord request = secrets.Render(view.Request);
-            actual = await HttpExchange.SendAsync(request, Target(request.Url), _options.ApiTimeout, cancellationToken).ConfigureAwait(false);
-
-            // Reported masked: a secret the app returns never reaches a report, a diff or a .received.yaml.
-            result.Actual = secrets.Masker.Response(actual);
+            played = await view.PlayAsync(new TestCasePlayContext(testSetId, _options, secrets, Target), cancellationToken).ConfigureAwait(false);
+            result.Actual = played.HttpActual;
+            result.ActualResponse = played.ActualResponse;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -440,16 +445,9 @@ public sealed class ReplayRunner
             messages.Add(sendError);
         }
 
-        if (actual is not null)
+        if (played is not null)
         {
-            // A placeholder in the expected response (a token the app issues anew each run) is noise: present, any value.
-            // Compared on the live response (noise regexes see real values), then the comparison is masked for the report.
-            NoiseRules noise = NoiseRules.Create(ReplaySecrets.Noise(view.Response, view.Noise), _options.GlobalNoise, testSetId, _options.DisableAutoHeaderNoise);
-            ComparisonResult comparison = secrets.Masker.Mask(HttpResponseComparer.Compare(view.Response, actual, noise, new CompareOptions
-            {
-                IgnoreOrdering = _options.IgnoreOrdering,
-                CompareAll = _options.CompareAll,
-            }));
+            Keploy.Core.Replay.Comparison.ComparisonResult comparison = played.Comparison;
             result.Comparison = comparison;
             if (!comparison.Passed)
             {
@@ -470,7 +468,7 @@ public sealed class ReplayRunner
         return result;
     }
 
-    private Uri Target(string recordedUrl)
+    private Uri Target(Uri recordedUrl)
     {
         UriBuilder builder = new(recordedUrl);
         if (!string.IsNullOrEmpty(_options.Host))

@@ -1,6 +1,6 @@
 using Keploy.Core.Config;
 using Keploy.Core.Models;
-using Keploy.Core.Protocols.Http;
+using Keploy.Core.Replay.Players;
 using Keploy.Core.Replay;
 using Keploy.Core.Storage;
 using YamlDotNet.RepresentationModel;
@@ -137,10 +137,9 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
         {
             foreach (TestCase testCase in new TestSetStore(keployRoot).ReadTestCases(testSetId))
             {
-                if (testCase.Kind == "Http" && selected.Contains(FileNameOf(testCase)) &&
-                    Uri.TryCreate(HttpSpec.FromTestCase(testCase).Request.Url, UriKind.Absolute, out Uri? url))
+                if (selected.Contains(FileNameOf(testCase)) && TestCasePlayers.Prepare(testCase) is { } prepared)
                 {
-                    return url;
+                    return prepared.Url;
                 }
             }
         }
@@ -155,8 +154,8 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
         testCase.FilePath is { Length: > 0 } path ? Path.GetFileNameWithoutExtension(path) : testCase.Name;
 
     /// <summary>Writes the actual response in the shape of Keploy's <c>spec.resp</c>, with the project's Keploy YAML writer.</summary>
-    internal static string ToYaml(HttpResponseRecord response) =>
-        Keploy.Core.Storage.KeployYamlWriter.ToText(HttpSpec.WriteResponse(response, response.Timestamp), Keploy.Core.Storage.KeployYaml.TestIndent);
+    internal static string ToYaml(YamlDotNet.RepresentationModel.YamlMappingNode response) =>
+        Keploy.Core.Storage.KeployYamlWriter.ToText(response, Keploy.Core.Storage.KeployYaml.TestIndent);
 
     private sealed class Observer(Action<ReplayedTest> completed) : IReplayObserver
     {
@@ -172,7 +171,7 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
                 FileNameOf(result.TestCase),
                 result.Status is TestStatus.Passed or TestStatus.Ignored,
                 result.Status is TestStatus.Passed or TestStatus.Ignored ? null : diff ?? $"keploy: {result.Status}",
-                result.Actual is null ? null : ToYaml(result.Actual),
+                result.ActualResponse is null ? null : ToYaml(result.ActualResponse),
                 result.Started,
                 result.Completed)
             {

@@ -1,4 +1,5 @@
 using Keploy.Core.Models;
+using Keploy.Core.Protocols.Http;
 using YamlDotNet.RepresentationModel;
 
 namespace Keploy.Core.Protocols.Grpc;
@@ -7,6 +8,19 @@ namespace Keploy.Core.Protocols.Grpc;
 /// <param name="Request">The call (<c>grpcReq</c>).</param>
 /// <param name="Response">The answer (<c>grpcResp</c>).</param>
 public sealed record GrpcMockSpec(GrpcRequestRecord Request, GrpcResponseRecord Response);
+
+/// <summary>The typed view of a gRPC test case's spec (Keploy <c>pkg/models/grpc.go</c> <c>GrpcSpec</c>; reference §3.3).</summary>
+/// <param name="Request"><c>spec.grpcReq</c>.</param>
+/// <param name="Response"><c>spec.grpcResp</c>.</param>
+/// <param name="Noise"><c>spec.assertions.noise</c>: path (<c>header.grpc-timeout</c>, <c>body</c>) to regexes; empty list = ignore.</param>
+/// <param name="Created"><c>spec.created</c>, unix seconds.</param>
+/// <param name="AppPort"><c>spec.app_port</c>, or null.</param>
+public sealed record GrpcTestCaseSpec(
+    GrpcRequestRecord Request,
+    GrpcResponseRecord Response,
+    Dictionary<string, List<string>> Noise,
+    long Created,
+    int? AppPort);
 
 /// <summary>
 /// Reads and writes Keploy's gRPC documents (<c>kind: gRPC</c>): mocks with <c>spec.grpcReq</c>, <c>spec.grpcResp</c>,
@@ -50,6 +64,49 @@ public static class GrpcSpec
         spec.Add("reqTimestampMock", Storage.KeployYaml.Timestamp(requestTime));
         spec.Add("resTimestampMock", Storage.KeployYaml.Timestamp(responseTime));
         return new Mock { Kind = Kind, Name = name, Spec = spec };
+    }
+
+    /// <summary>Reads the typed view of a gRPC test case (<c>grpcReq</c>, <c>grpcResp</c>, <c>assertions.noise</c>, <c>created</c>, <c>app_port</c>).</summary>
+    /// <exception cref="KeployFormatException">The spec has no <c>grpcReq</c> or <c>grpcResp</c> mapping (names file:line:column).</exception>
+    public static GrpcTestCaseSpec FromTestCase(TestCase testCase)
+    {
+        SourceLocation where = testCase.Location ?? new SourceLocation(testCase.FilePath ?? testCase.Name, 0, 0);
+        YamlMappingNode spec = testCase.Spec;
+        YamlMappingNode req = YamlNodes.GetMapping(spec, "grpcReq") ?? throw new KeployFormatException(where, $"gRPC test case {testCase.Name} has no spec.grpcReq mapping");
+        YamlMappingNode resp = YamlNodes.GetMapping(spec, "grpcResp") ?? throw new KeployFormatException(where, $"gRPC test case {testCase.Name} has no spec.grpcResp mapping");
+        Dictionary<string, List<string>> noise = HttpSpec.ReadNoise(YamlNodes.Get(YamlNodes.GetMapping(spec, "assertions"), "noise"));
+        long appPort = YamlNodes.GetInt64(spec, "app_port", -1);
+        return new GrpcTestCaseSpec(ReadRequest(req), ReadResponse(resp), noise, YamlNodes.GetInt64(spec, "created"), appPort < 0 ? null : (int)appPort);
+    }
+
+    /// <summary>
+    /// Builds a gRPC test case as Keploy writes it: <c>metadata: {}</c>, <c>grpcReq</c>, <c>grpcResp</c>, <c>created</c> (default now,
+    /// unix seconds), <c>assertions: {}</c> (<c>{noise: ..}</c> when there is noise), <c>app_port</c> when given.
+    /// </summary>
+    public static TestCase CreateTestCase(
+        string name, GrpcRequestRecord request, GrpcResponseRecord response, Dictionary<string, List<string>>? noise = null, int? appPort = null,
+        long? created = null)
+    {
+        YamlMappingNode spec = new()
+        {
+            { "metadata", new YamlMappingNode() },
+            { "grpcReq", WriteRequest(request) },
+            { "grpcResp", WriteResponse(response) },
+            { "created", YamlNodes.Int(created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()) },
+        };
+        YamlMappingNode assertions = new();
+        if (noise is { Count: > 0 })
+        {
+            assertions.Add("noise", HttpSpec.WriteNoise(noise));
+        }
+
+        spec.Add("assertions", assertions);
+        if (appPort is not null)
+        {
+            spec.Add("app_port", YamlNodes.Int(appPort.Value));
+        }
+
+        return new TestCase { Kind = Kind, Name = name, Spec = spec };
     }
 
     /// <summary>Reads <c>grpcReq</c>.</summary>

@@ -35,11 +35,38 @@ public static class HttpIngress
     /// with an asynchronous <paramref name="onExchange"/>: the connection's next response is relayed only after the returned task
     /// completes (backpressure for a queue that is full).
     /// </summary>
+    public static Task RelayAsync(
+        Stream client, Stream app, Func<HttpRequestRecord, HttpResponseRecord, ValueTask> onExchange, Action<string> log, CancellationToken ct) =>
+        RelayAsync(client, app, onExchange, null, log, ct);
+
+    /// <summary>
+    /// As <see cref="RelayAsync(Stream, Stream, Func{HttpRequestRecord, HttpResponseRecord, ValueTask}, Action{string}, CancellationToken)"/>,
+    /// and a connection that opens with the HTTP/2 client preface (h2c with prior knowledge, RFC 9113 §3.4: <c>PRI * HTTP/2.0</c>)
+    /// is relayed byte-exact by <see cref="Http2.Http2Relay"/>, each completed stream handed to <paramref name="onHttp2Stream"/>
+    /// (request, response; the relay waits for the returned task). Null <paramref name="onHttp2Stream"/>: HTTP/2 is relayed as
+    /// unparsed HTTP/1 would be (logged, not recorded).
+    /// </summary>
     public static async Task RelayAsync(
-        Stream client, Stream app, Func<HttpRequestRecord, HttpResponseRecord, ValueTask> onExchange, Action<string> log, CancellationToken ct)
+        Stream client,
+        Stream app,
+        Func<HttpRequestRecord, HttpResponseRecord, ValueTask> onExchange,
+        Func<Http2.Http2Message, Http2.Http2Message, ValueTask>? onHttp2Stream,
+        Action<string> log,
+        CancellationToken ct)
     {
         IDuplexPipe clientPipe = new StreamDuplexPipe(client);
         IDuplexPipe appPipe = new StreamDuplexPipe(app);
+        if (onHttp2Stream is not null && await StartsWithHttp2PrefaceAsync(clientPipe.Input, ct).ConfigureAwait(false))
+        {
+            await Http2.Http2Relay.RunAsync(
+                clientPipe,
+                appPipe,
+                (request, response) => onHttp2Stream(request, response).AsTask().GetAwaiter().GetResult(),
+                log,
+                ct).ConfigureAwait(false);
+            return;
+        }
+
         await HttpRelay.RunAsync(
             clientPipe,
             appPipe,
@@ -62,6 +89,32 @@ public static class HttpIngress
                     }
                 }
             }).ConfigureAwait(false);
+    }
+
+    /// <summary>The HTTP/2 client connection preface (RFC 9113 §3.4).</summary>
+    private static ReadOnlySpan<byte> Http2Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
+
+    /// <summary>
+    /// Peeks (consumes nothing) until the first bytes either match the whole preface or differ from it; false at end of stream.
+    /// </summary>
+    private static async Task<bool> StartsWithHttp2PrefaceAsync(PipeReader reader, CancellationToken ct)
+    {
+        byte[] head = new byte[Http2Preface.Length];
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            System.Buffers.ReadOnlySequence<byte> buffer = result.Buffer;
+            int n = (int)Math.Min(buffer.Length, Http2Preface.Length);
+            System.Buffers.BuffersExtensions.CopyTo(buffer.Slice(0, n), head);
+            bool matches = head.AsSpan(0, n).SequenceEqual(Http2Preface[..n]);
+            if (!matches || n == Http2Preface.Length || result.IsCompleted)
+            {
+                reader.AdvanceTo(buffer.Start);
+                return matches && n == Http2Preface.Length;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
     }
 
     private sealed class StreamDuplexPipe(Stream stream) : IDuplexPipe

@@ -81,15 +81,7 @@ public static class HttpSpec
             { "resp", WriteResponse(response, response.Timestamp) },
             { "objects", new YamlSequenceNode() },
         };
-        YamlMappingNode noiseMap = new();
-        foreach (KeyValuePair<string, List<string>> pair in noise ?? new Dictionary<string, List<string>>())
-        {
-            YamlSequenceNode regexes = new(pair.Value.Select(r => (YamlNode)new YamlScalarNode(r)));
-            regexes.Style = YamlDotNet.Core.Events.SequenceStyle.Flow;
-            noiseMap.Add(pair.Key, regexes);
-        }
-
-        spec.Add("assertions", new YamlMappingNode { { "noise", noiseMap } });
+        spec.Add("assertions", new YamlMappingNode { { "noise", WriteNoise(noise) } });
         spec.Add("created", YamlNodes.Int(created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         if (appPort is not null)
         {
@@ -99,6 +91,20 @@ public static class HttpSpec
         TestCase testCase = new() { Kind = "Http", Name = name, Spec = spec };
         testCase.Curl = MakeCurl(request);
         return testCase;
+    }
+
+    /// <summary>Writes <c>assertions.noise</c>: path to a flow list of regexes.</summary>
+    internal static YamlMappingNode WriteNoise(Dictionary<string, List<string>>? noise)
+    {
+        YamlMappingNode noiseMap = new();
+        foreach (KeyValuePair<string, List<string>> pair in noise ?? new Dictionary<string, List<string>>())
+        {
+            YamlSequenceNode regexes = new(pair.Value.Select(r => (YamlNode)new YamlScalarNode(r)));
+            regexes.Style = YamlDotNet.Core.Events.SequenceStyle.Flow;
+            noiseMap.Add(pair.Key, regexes);
+        }
+
+        return noiseMap;
     }
 
     /// <summary>
@@ -233,7 +239,8 @@ public static class HttpSpec
         return YamlNodes.GetMapping(spec, key) ?? throw new KeployFormatException(where, $"Http spec has no '{key}' mapping");
     }
 
-    private static Dictionary<string, List<string>> ReadNoise(YamlNode? node)
+    /// <summary>Reads <c>assertions.noise</c>: a map of path to regexes, or the 2023 list of paths (each always ignored).</summary>
+    internal static Dictionary<string, List<string>> ReadNoise(YamlNode? node)
     {
         Dictionary<string, List<string>> noise = new(StringComparer.Ordinal);
         if (node is YamlMappingNode map)
@@ -258,6 +265,7 @@ public static class HttpSpec
         return noise;
     }
 
+    /// <summary>Reads a <c>map[string]string</c> (headers); non-scalar values are skipped.</summary>
     internal static Dictionary<string, string> ReadStringMap(YamlMappingNode? map)
     {
         Dictionary<string, string> result = new(StringComparer.OrdinalIgnoreCase);
@@ -277,6 +285,7 @@ public static class HttpSpec
         return result;
     }
 
+    /// <summary>Writes a <c>map[string]string</c> sorted by key (as Go's yaml.v3 writes maps).</summary>
     internal static YamlMappingNode WriteStringMap(Dictionary<string, string> map)
     {
         YamlMappingNode node = new();

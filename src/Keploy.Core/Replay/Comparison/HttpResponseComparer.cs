@@ -128,7 +128,11 @@ public static class HttpResponseComparer
         }
     }
 
-    private static bool HeaderNormal(string name, string expectedValue, string? actualValue, NoiseRules noise, bool bodyNormal, out DifferenceKind kind)
+    /// <summary>
+    /// Whether a recorded header passes: hop-by-hop headers always, noise per its verdict (auto noise: present), Content-Length when
+    /// the body passed, else equal values. <paramref name="kind"/> says why it failed.
+    /// </summary>
+    internal static bool HeaderNormal(string name, string expectedValue, string? actualValue, NoiseRules noise, bool bodyNormal, out DifferenceKind kind)
     {
         kind = DifferenceKind.ValueChanged;
         if (HopByHop.Contains(name, StringComparer.OrdinalIgnoreCase))

@@ -89,6 +89,12 @@ public static class DiffRenderer
             {
                 bodyLines.AddRange(WholeBodyLines(d));
             }
+            else if (d.Path.StartsWith("body[", StringComparison.Ordinal))
+            {
+                // One message of several (a gRPC stream): its index, then its changed lines.
+                bodyLines.Add(($"{d.Path}:", $"{d.Path}:"));
+                bodyLines.AddRange(WholeBodyLines(d));
+            }
             else if (d.Path.StartsWith('$'))
             {
                 if (d.Kind == DifferenceKind.OrderOnly)

@@ -72,9 +72,21 @@ public static class TestReportBuilder
         node.Add("mock_path", ReportYaml.Str(Path.Combine(testSetPath, "mocks.yaml")));
         node.Add("test_case_id", test.TestCase.Name);
 
-        YamlNode? recordedReq = YamlNodes.Get(test.TestCase.Spec, "req");
-        node.Add("req", recordedReq is null ? new YamlMappingNode() : ReportYaml.Clone(recordedReq));
-        node.Add("resp", BuildResponse(test.Actual ?? new HttpResponseRecord { StatusCode = 0 }, zeroTimestamp: true));
+        (string requestKey, string responseKey) = test.ReportKeys;
+        YamlNode? recordedReq = YamlNodes.Get(test.TestCase.Spec, requestKey);
+        if (requestKey == "req")
+        {
+            node.Add("req", recordedReq is null ? new YamlMappingNode() : ReportYaml.Clone(recordedReq));
+            node.Add("resp", BuildResponse(test.Actual ?? new HttpResponseRecord { StatusCode = 0 }, zeroTimestamp: true));
+        }
+        else
+        {
+            // Another protocol (gRPC: grpcReq/grpcRes): Keploy keeps the Http keys empty and adds the protocol's own pair.
+            node.Add("req", new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow });
+            node.Add("resp", new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow });
+            node.Add(requestKey, recordedReq is null ? new YamlMappingNode() : ReportYaml.Clone(recordedReq));
+            node.Add(responseKey, test.ActualResponse is null ? new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow } : ZeroTimestamp(test.ActualResponse));
+        }
 
         YamlNode? noise = YamlNodes.Get(YamlNodes.GetMapping(test.TestCase.Spec, "assertions"), "noise");
         node.Add("noise", noise is YamlMappingNode ? ReportYaml.Clone(noise) : new YamlMappingNode { Style = YamlDotNet.Core.Events.MappingStyle.Flow });
@@ -99,6 +111,19 @@ public static class TestReportBuilder
         }
 
         return node;
+    }
+
+    /// <summary>A copy of <paramref name="response"/> with its <c>timestamp</c> zero, as Keploy's reports write the actual response.</summary>
+    private static YamlMappingNode ZeroTimestamp(YamlMappingNode response)
+    {
+        YamlMappingNode copy = (YamlMappingNode)ReportYaml.Clone(response);
+        YamlScalarNode key = new("timestamp");
+        if (copy.Children.ContainsKey(key))
+        {
+            copy.Children[key] = ReportYaml.Time(KeployTime.Zero);
+        }
+
+        return copy;
     }
 
     /// <summary>An HTTP request in Keploy's test-case shape: method, proto_major, proto_minor, url, header (sorted), body, timestamp.</summary>
