@@ -35,6 +35,12 @@ public interface IProtocolIntegration
     /// <summary>Lower runs first when deciding who takes a connection.</summary>
     int Priority { get; }
 
+    /// <summary>
+    /// True for the last-resort integration (Generic): the proxy hands it every connection no other integration claims, and a
+    /// connection whose server speaks first. At most one is registered.
+    /// </summary>
+    bool IsFallback => false;
+
     /// <summary>True for server-speaks-first protocols, decided by destination port alone (the prefix is empty then).</summary>
     bool MatchesByPortOnly(IPEndPoint destination) => false;
 
