@@ -77,8 +77,9 @@ public sealed record GenericMockSpec(IReadOnlyDictionary<string, string> Metadat
         return new GenericMockSpec(metadata, ReadPayloads(mock, "genericrequests"), ReadPayloads(mock, "genericresponses"));
     }
 
-    /// <summary>Builds the spec tree in Keploy's key order; the timestamps are written as Keploy's lower-case keys.</summary>
-    public YamlMappingNode ToSpec(DateTimeOffset requestTime, DateTimeOffset responseTime)
+    /// <summary>Builds the spec tree in Keploy's key order; the timestamps are written as Keploy's lower-case keys (left out when
+    /// null, as in Keploy 2's header-less files).</summary>
+    public YamlMappingNode ToSpec(DateTimeOffset? requestTime, DateTimeOffset? responseTime)
     {
         YamlMappingNode meta = new() { Style = YamlDotNet.Core.Events.MappingStyle.Flow };
         foreach ((string k, string v) in Metadata)
@@ -90,8 +91,16 @@ public sealed record GenericMockSpec(IReadOnlyDictionary<string, string> Metadat
         spec.Add("metadata", meta);
         spec.Add("genericrequests", WritePayloads(Requests));
         spec.Add("genericresponses", WritePayloads(Responses));
-        spec.Add("reqtimestampmock", Storage.KeployYaml.Timestamp(requestTime));
-        spec.Add("restimestampmock", Storage.KeployYaml.Timestamp(responseTime));
+        if (requestTime is { } req)
+        {
+            spec.Add("reqtimestampmock", Storage.KeployYaml.Timestamp(req));
+        }
+
+        if (responseTime is { } res)
+        {
+            spec.Add("restimestampmock", Storage.KeployYaml.Timestamp(res));
+        }
+
         return spec;
     }
 
