@@ -91,6 +91,30 @@ public sealed class DnsServer : IAsyncDisposable
         return null;
     }
 
+    /// <summary>
+    /// Starts a server on <see cref="DnsServerOptions.Port"/>, or on a free port (logged in one line) when that one is taken: the
+    /// app never addresses this port itself (the eBPF programs send its DNS here), so parallel runs need not share Keploy's 26789.
+    /// </summary>
+    public static DnsServer StartPreferred(DnsServerOptions options, Action<string> log)
+    {
+        DnsServer server = new(options, log);
+        try
+        {
+            server.Start();
+        }
+        catch (SocketException e) when (options.Port != 0 && e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            server.CloseSockets();
+            int wanted = options.Port;
+            options.Port = 0;
+            server = new DnsServer(options, log);
+            server.Start();
+            log($"dns: port {wanted} is taken; the DNS server listens on {server.Port} instead (the app's DNS is redirected there)");
+        }
+
+        return server;
+    }
+
     /// <summary>Binds the sockets. Throws <see cref="SocketException"/> when the port is taken.</summary>
     public void Start()
     {
@@ -115,6 +139,7 @@ public sealed class DnsServer : IAsyncDisposable
             catch
             {
                 socket.Dispose();
+                CloseSockets();
                 throw;
             }
 
@@ -133,12 +158,18 @@ public sealed class DnsServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
+        CloseSockets();
+        await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    private void CloseSockets()
+    {
         foreach (Socket socket in _sockets)
         {
             socket.Dispose();
         }
 
-        await Task.WhenAll(_loops).ConfigureAwait(false);
+        _sockets.Clear();
     }
 
     private async Task ReceiveLoopAsync(Socket socket)
