@@ -244,10 +244,10 @@ public sealed class ProxyServer : IAsyncDisposable
         {
             IProtocolIntegration? integration;
             TlsClientHello? hello = null;
-            (bool serverFirst, early) = await FirstSpeakerAsync(client.Input, destination, ct).ConfigureAwait(false);
+            (bool serverFirst, early, IProtocolIntegration? greeter) = await FirstSpeakerAsync(client.Input, destination, ct).ConfigureAwait(false);
             if (serverFirst)
             {
-                integration = _fallback;
+                integration = greeter ?? (early is null ? _fallback : await ClaimGreetingAsync(early.Input, destination, ct).ConfigureAwait(false));
             }
             else
             {
@@ -299,27 +299,29 @@ public sealed class ProxyServer : IAsyncDisposable
 
     /// <summary>
     /// Waits <see cref="ProxyServerOptions.ServerFirstWait"/> for the client's first bytes. When it stays silent, record mode opens
-    /// the real destination and waits for whichever side speaks first; test mode looks for a Generic greeting mock. Returns
-    /// whether the server speaks first, and the upstream opened meanwhile (record mode), which the chosen integration receives.
+    /// the real destination and waits for whichever side speaks first; test mode asks each integration for a greeting mock
+    /// (<see cref="IProtocolIntegration.HasGreetingMock"/>). Returns whether the server speaks first, the upstream opened meanwhile
+    /// (record mode), which the chosen integration receives, and in test mode the integration holding the greeting.
     /// Nothing is consumed from either side.
     /// </summary>
-    private async Task<(bool ServerFirst, DuplexPipe? Upstream)> FirstSpeakerAsync(PipeReader input, IPEndPoint destination, CancellationToken ct)
+    private async Task<(bool ServerFirst, DuplexPipe? Upstream, IProtocolIntegration? Greeter)> FirstSpeakerAsync(PipeReader input, IPEndPoint destination, CancellationToken ct)
     {
         if (_fallback is null || _integrations.Any(i => i.MatchesByPortOnly(destination)))
         {
-            return (false, null);
+            return (false, null, null);
         }
 
         ReadResult first = await ReadWithTimeoutAsync(input, _options.ServerFirstWait, ct).ConfigureAwait(false);
         input.AdvanceTo(first.Buffer.Start, first.Buffer.Start);
         if (!first.IsCanceled || !first.Buffer.IsEmpty)
         {
-            return (false, null);
+            return (false, null, null);
         }
 
         if (_options.Mode == ProxyMode.Test)
         {
-            return (_options.Mocks is { } pool && Keploy.Core.Protocols.Generic.GenericIntegration.HasGreeting(pool, destination), null);
+            IProtocolIntegration? greeter = _options.Mocks is { } pool ? _integrations.Append(_fallback).FirstOrDefault(i => i.HasGreetingMock(pool, destination)) : null;
+            return (greeter is not null, null, greeter);
         }
 
         DuplexPipe upstream;
@@ -329,7 +331,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
         catch (SocketException)
         {
-            return (false, null); // the integration's own connect reports it
+            return (false, null, null); // the integration's own connect reports it
         }
 
         try
@@ -341,12 +343,45 @@ public sealed class ProxyServer : IAsyncDisposable
             input.AdvanceTo(c.Buffer.Start, c.Buffer.Start);
             ReadResult u = serverFirst ? await fromServer.ConfigureAwait(false) : await StopReadAsync(upstream.Input, fromServer).ConfigureAwait(false);
             upstream.Input.AdvanceTo(u.Buffer.Start, u.Buffer.Start);
-            return (serverFirst, upstream);
+            return (serverFirst, upstream, null);
         }
         catch
         {
             await upstream.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>The first integration whose <see cref="IProtocolIntegration.MatchGreeting"/> claims the server's first bytes (read
+    /// until each says yes or no, bounded by <see cref="ProxyServerOptions.MaxDetectionBytes"/> and
+    /// <see cref="ProxyServerOptions.FirstBytesTimeout"/>), else the fallback. Nothing is consumed.</summary>
+    private async Task<IProtocolIntegration?> ClaimGreetingAsync(PipeReader greeting, IPEndPoint destination, CancellationToken ct)
+    {
+        DateTime deadline = DateTime.UtcNow + _options.FirstBytesTimeout;
+        while (true)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            ReadResult result = await ReadWithTimeoutAsync(greeting, left < TimeSpan.Zero ? TimeSpan.Zero : left, ct).ConfigureAwait(false);
+            bool needMore = false;
+            foreach (IProtocolIntegration integration in _integrations)
+            {
+                ProtocolMatch match = integration.MatchGreeting(result.Buffer, destination);
+                if (match == ProtocolMatch.Yes)
+                {
+                    greeting.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                    return integration;
+                }
+
+                needMore |= match == ProtocolMatch.NeedMoreData;
+            }
+
+            if (!needMore || result.IsCompleted || result.IsCanceled || result.Buffer.Length >= _options.MaxDetectionBytes)
+            {
+                greeting.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                return _fallback;
+            }
+
+            greeting.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
 

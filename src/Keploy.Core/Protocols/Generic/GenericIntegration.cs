@@ -42,8 +42,8 @@ public sealed class GenericIntegration : IProtocolIntegration
         await new GenericReplayer(connection).RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>True when the pool holds a greeting for <paramref name="destination"/> (test mode: serve it on connect).</summary>
-    public static bool HasGreeting(Keploy.Core.Replay.MockPool pool, IPEndPoint destination) => GenericReplayer.HasGreeting(pool, destination.ToString());
+    /// <inheritdoc />
+    public bool HasGreetingMock(Keploy.Core.Replay.MockPool mocks, IPEndPoint destination) => GenericReplayer.HasGreeting(mocks, destination.ToString());
 
     private void NameOnce(ProxyConnection connection, string what)
     {
