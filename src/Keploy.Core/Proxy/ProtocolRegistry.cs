@@ -5,11 +5,12 @@ namespace Keploy.Core.Proxy;
 /// <summary>The protocols the proxy understands, in detection order.</summary>
 public static class ProtocolRegistry
 {
-    /// <summary>Every built-in integration (HTTP/1.x, PostgreSQL, and Generic as the last resort).</summary>
+    /// <summary>Every built-in integration (HTTP/1.x, PostgreSQL, DNS over TCP, and Generic as the last resort).</summary>
     public static IReadOnlyList<IProtocolIntegration> All() => new IProtocolIntegration[]
     {
         new HttpIntegration(),
         new Keploy.Core.Protocols.Postgres.PostgresIntegration(),
+        new Keploy.Core.Protocols.Dns.DnsTcpIntegration(),
         new Keploy.Core.Protocols.Generic.GenericIntegration(),
     };
 }

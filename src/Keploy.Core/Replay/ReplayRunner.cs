@@ -305,11 +305,6 @@ public sealed class ReplayRunner
     private string? UnservedKinds(IEnumerable<(string Set, IReadOnlyList<Mock> Mocks)> sets)
     {
         HashSet<string> served = _integrations.SelectMany(i => i.ServedKinds).ToHashSet(StringComparer.Ordinal);
-        if (_options.UseEbpf)
-        {
-            served.Add(Keploy.Core.Protocols.Dns.DnsMockSpec.Kind); // the DNS server, fed by the eBPF DNS redirect
-        }
-
         List<string> parts = sets
             .SelectMany(s => s.Mocks.Where(m => !served.Contains(m.Kind)).Select(m => (s.Set, m.Kind)))
             .GroupBy(x => x.Kind, StringComparer.Ordinal)

@@ -14,17 +14,18 @@ internal sealed class DnsmasqServer : IDisposable
     private readonly Process _process;
     private readonly string _dir;
 
-    public DnsmasqServer()
+    private DnsmasqServer(bool port53)
     {
         _dir = Directory.CreateTempSubdirectory("keploy-dnsmasq-").FullName;
         for (int attempt = 0; ; attempt++)
         {
-            Port = FreeUdpPort();
+            Address = port53 ? new IPAddress([127, 53, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255)]) : IPAddress.Loopback;
+            Port = port53 ? 53 : FreeUdpPort();
             ProcessStartInfo psi = new("dnsmasq") { RedirectStandardError = true, RedirectStandardOutput = true };
             foreach (string a in new[]
             {
                 "-k", "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--address=/svc.test/127.0.0.9", $"--port={Port}",
-                "--listen-address=127.0.0.1", "--bind-interfaces", $"--pid-file={Path.Combine(_dir, "dnsmasq.pid")}", "--user=root", "--log-facility=-",
+                $"--listen-address={Address}", "--bind-interfaces", $"--pid-file={Path.Combine(_dir, "dnsmasq.pid")}", "--user=root", "--log-facility=-",
             })
             {
                 psi.ArgumentList.Add(a);
@@ -43,14 +44,25 @@ internal sealed class DnsmasqServer : IDisposable
             Stop();
             if (attempt == 4)
             {
-                throw new InvalidOperationException("dnsmasq did not answer on a free port after 5 attempts");
+                throw new InvalidOperationException($"dnsmasq did not answer on a free {(port53 ? "address" : "port")} after 5 attempts");
             }
         }
     }
 
+    public DnsmasqServer()
+        : this(port53: false)
+    {
+    }
+
     public int Port { get; private set; }
 
-    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+    public IPAddress Address { get; private set; } = IPAddress.Loopback;
+
+    public IPEndPoint EndPoint => new(Address, Port);
+
+    /// <summary>On port 53 of a random 127.53.x.y address (UDP and TCP), for traffic the proxy relays to its real destination;
+    /// another run's instance would be on another address.</summary>
+    public static DnsmasqServer OnPort53() => new(port53: true);
 
     public bool HasExited => _process.HasExited;
 

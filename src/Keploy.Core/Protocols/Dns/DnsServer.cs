@@ -49,8 +49,8 @@ public sealed class DnsServerOptions
 /// </summary>
 public sealed class DnsServer : IAsyncDisposable
 {
-    private const int ServFail = 2;
-    private const int FormErr = 1;
+    internal const int ServFail = 2;
+    internal const int FormErr = 1;
     private readonly DnsServerOptions _options;
     private readonly Action<string> _log;
     private readonly List<Socket> _sockets = new();
@@ -283,22 +283,27 @@ public sealed class DnsServer : IAsyncDisposable
         }
     }
 
-    private void Record(DnsQuestion q, DnsMessage answer, DateTimeOffset asked)
+    private void Record(DnsQuestion q, DnsMessage answer, DateTimeOffset asked) => RecordOnce(_recorded, _options.Recorder, q, answer, asked, _options.Debug);
+
+    private byte[] FromMocks(DnsMessage query) => AnswerFromMocks(_options.Mocks!, query, _log, _options.Debug);
+
+    /// <summary>Records the answer to <paramref name="q"/> as a DNS mock unless that (name, type, class) is in <paramref name="recorded"/>.</summary>
+    internal static void RecordOnce(ConcurrentDictionary<string, byte> recorded, IMockRecorder? recorder, DnsQuestion q, DnsMessage answer, DateTimeOffset asked, Action<string>? debug)
     {
         string key = $"{q.Name.ToLowerInvariant()} {q.Type} {q.Class}";
-        if (_options.Recorder is null || !_recorded.TryAdd(key, 0))
+        if (recorder is null || !recorded.TryAdd(key, 0))
         {
             return;
         }
 
-        _options.Recorder.Record(DnsMockSpec.FromAnswer(q, answer).ToMock(asked, DateTimeOffset.UtcNow));
-        _options.Debug?.Invoke(LogText.Escape($"dns: recorded {q.Name} {DnsTypes.Name(q.Type)} (rcode {answer.Header.ResponseCode}, {answer.Answers.Count} answers)"));
+        recorder.Record(DnsMockSpec.FromAnswer(q, answer).ToMock(asked, DateTimeOffset.UtcNow));
+        debug?.Invoke(LogText.Escape($"dns: recorded {q.Name} {DnsTypes.Name(q.Type)} (rcode {answer.Header.ResponseCode}, {answer.Answers.Count} answers)"));
     }
 
-    private byte[] FromMocks(DnsMessage query)
+    /// <summary>The answer to a one-question query from the DNS mocks of <paramref name="pool"/>, or SERVFAIL with a reported miss.</summary>
+    internal static byte[] AnswerFromMocks(MockPool pool, DnsMessage query, Action<string> log, Action<string>? debug)
     {
         DnsQuestion q = query.Questions[0];
-        MockPool pool = _options.Mocks!;
         MockMatch? match = MockMatchRule.Find(pool, pool.GetCandidates(DnsMockSpec.Kind), DnsMockSpec.View(q.Name, q.Type, q.Class), m =>
         {
             DnsMockSpec s = DnsMockSpec.FromMock(m);
@@ -306,18 +311,19 @@ public sealed class DnsServer : IAsyncDisposable
         });
         if (match is not null)
         {
-            _options.Debug?.Invoke(LogText.Escape($"dns: {q.Name} {DnsTypes.Name(q.Type)} answered by {match.Mock.Name}"));
+            debug?.Invoke(LogText.Escape($"dns: {q.Name} {DnsTypes.Name(q.Type)} answered by {match.Mock.Name}"));
             return DnsMockSpec.FromMock(match.Mock).Answer(query).Encode();
         }
 
         string? closest = pool.GetAll(DnsMockSpec.Kind).FirstOrDefault(m => string.Equals(DnsMockSpec.FromMock(m).Name, q.Name, StringComparison.OrdinalIgnoreCase))?.Name;
         string summary = $"DNS {q.Name} {DnsTypes.Name(q.Type)} {DnsTypes.ClassName(q.Class)}: no DNS mock has this question; answered SERVFAIL";
-        _log(LogText.Escape("dns: " + summary));
+        log(LogText.Escape("dns: " + summary));
         pool.ReportMiss(new MockMiss(DnsMockSpec.Kind, summary, closest, closest is null ? null : "recorded for another type or class", "dns"));
         return Error(query, ServFail);
     }
 
-    private static byte[] Error(DnsMessage query, int rcode) =>
+    /// <summary>An answer with no records and <paramref name="rcode"/> (1 FORMERR, 2 SERVFAIL).</summary>
+    internal static byte[] Error(DnsMessage query, int rcode) =>
         new DnsMessage(new DnsHeader(query.Header.Id, DnsHeader.AnswerFlags(query.Header.Flags, false, false, true, rcode)), query.Questions, [], [], []).Encode();
 
     private async Task ReplyAsync(Socket socket, IPEndPoint app, byte[] answer) =>
