@@ -123,9 +123,40 @@ static __always_inline int is_v4_mapped(__u32 a0, __u32 a1, __u32 a2)
     return a0 == 0 && a1 == 0 && a2 == bpf_htonl(0x0000ffff);
 }
 
+// Points an IPv6 sock_addr at the tool on port_net. A dual-stack socket going to an IPv4 peer stays IPv4: it is sent to the
+// IPv4 proxy address as ::ffff:a.b.c.d.
+static __always_inline void to_proxy6(struct bpf_sock_addr *ctx, const struct keploy_config *cfg, int mapped, __u32 port_net)
+{
+    if (mapped) {
+        ctx->user_ip6[0] = 0;
+        ctx->user_ip6[1] = 0;
+        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
+        ctx->user_ip6[3] = cfg->proxy_ip4;
+    } else {
+        ctx->user_ip6[0] = cfg->proxy_ip6[0];
+        ctx->user_ip6[1] = cfg->proxy_ip6[1];
+        ctx->user_ip6[2] = cfg->proxy_ip6[2];
+        ctx->user_ip6[3] = cfg->proxy_ip6[3];
+    }
+    ctx->user_port = port_net;
+}
+
 static __always_inline int is_dns(const struct bpf_sock_addr *ctx, const struct keploy_config *cfg)
 {
     return ctx->type == KEPLOY_SOCK_DGRAM && cfg->dns_port != 0 && ctx->user_port == bpf_htons(53) && !is_pass_through(cfg, 53);
+}
+
+static __always_inline void remember_dns(struct bpf_sock_addr *ctx, struct keploy_orig_dst *dst)
+{
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, dst, BPF_ANY);
+    struct bpf_sock *sk = ctx->sk;
+    if (sk) {
+        __u32 local_port = sk->src_port;
+        if (local_port != 0) {
+            bpf_map_update_elem(&dns_dst_by_port, &local_port, dst, BPF_ANY);
+        }
+    }
 }
 
 // UDP DNS to any resolver (port 53) goes to the tool's DNS server on the proxy address; the original resolver is kept by
@@ -136,15 +167,7 @@ static __always_inline int redirect_dns4(struct bpf_sock_addr *ctx, const struct
     dst.family = KEPLOY_AF_INET;
     dst.port = ctx->user_port;
     dst.ip4 = ctx->user_ip4;
-    __u64 cookie = bpf_get_socket_cookie(ctx);
-    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
-    struct bpf_sock *sk = ctx->sk;
-    if (sk) {
-        __u32 local_port = sk->src_port;
-        if (local_port != 0) {
-            bpf_map_update_elem(&dns_dst_by_port, &local_port, &dst, BPF_ANY);
-        }
-    }
+    remember_dns(ctx, &dst);
     ctx->user_ip4 = cfg->proxy_ip4;
     ctx->user_port = cfg->dns_port;
     return 1;
@@ -160,27 +183,8 @@ static __always_inline int redirect_dns6(struct bpf_sock_addr *ctx, const struct
     dst.ip6[2] = ctx->user_ip6[2];
     dst.ip6[3] = ctx->user_ip6[3];
     int mapped = is_v4_mapped(dst.ip6[0], dst.ip6[1], dst.ip6[2]);
-    __u64 cookie = bpf_get_socket_cookie(ctx);
-    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
-    struct bpf_sock *sk = ctx->sk;
-    if (sk) {
-        __u32 local_port = sk->src_port;
-        if (local_port != 0) {
-            bpf_map_update_elem(&dns_dst_by_port, &local_port, &dst, BPF_ANY);
-        }
-    }
-    if (mapped) {
-        ctx->user_ip6[0] = 0;
-        ctx->user_ip6[1] = 0;
-        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
-        ctx->user_ip6[3] = cfg->proxy_ip4;
-    } else {
-        ctx->user_ip6[0] = cfg->proxy_ip6[0];
-        ctx->user_ip6[1] = cfg->proxy_ip6[1];
-        ctx->user_ip6[2] = cfg->proxy_ip6[2];
-        ctx->user_ip6[3] = cfg->proxy_ip6[3];
-    }
-    ctx->user_port = cfg->dns_port;
+    remember_dns(ctx, &dst);
+    to_proxy6(ctx, cfg, mapped, cfg->dns_port);
     return 1;
 }
 
@@ -258,19 +262,7 @@ int keploy_connect6(struct bpf_sock_addr *ctx)
     dst.ip6[3] = a3;
     __u64 cookie = bpf_get_socket_cookie(ctx);
     bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
-    if (mapped) {
-        // A dual-stack socket going to an IPv4 peer stays IPv4: send it to the IPv4 proxy as ::ffff:a.b.c.d.
-        ctx->user_ip6[0] = 0;
-        ctx->user_ip6[1] = 0;
-        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
-        ctx->user_ip6[3] = cfg->proxy_ip4;
-    } else {
-        ctx->user_ip6[0] = cfg->proxy_ip6[0];
-        ctx->user_ip6[1] = cfg->proxy_ip6[1];
-        ctx->user_ip6[2] = cfg->proxy_ip6[2];
-        ctx->user_ip6[3] = cfg->proxy_ip6[3];
-    }
-    ctx->user_port = cfg->proxy_port;
+    to_proxy6(ctx, cfg, mapped, cfg->proxy_port);
     return 1;
 }
 

@@ -138,7 +138,7 @@ public sealed class DnsRecordReplayTests
         options.Debug = log.Enqueue;
         await using DnsServer dns = new(options, log.Enqueue);
         dns.Start();
-        LateResolver resolver = new();
+        Capture.LateCaptureResolver resolver = new();
         if (proxyOptions is not null)
         {
             proxyOptions.Port = 0;
@@ -154,16 +154,5 @@ public sealed class DnsRecordReplayTests
         var (code, output) = await FinishAsync(app, lines);
         Assert.True(code == 0, output + "\n" + string.Join("\n", log));
         return output;
-    }
-
-    private sealed class LateResolver : IDestinationResolver
-    {
-        public EbpfCapture? Capture { get; set; }
-
-        public bool TryResolve(IPEndPoint clientEndPoint, out IPEndPoint destination)
-        {
-            destination = null!;
-            return Capture is { } c && c.TryGetOriginalDestination(clientEndPoint.Port, out destination);
-        }
     }
 }

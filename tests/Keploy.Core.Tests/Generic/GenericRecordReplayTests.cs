@@ -38,11 +38,8 @@ public sealed class GenericRecordReplayTests
     [Fact]
     public async Task MadeUpProtocol_RecordedThroughEbpf_IsAnsweredFromGenericMocks_WithTheServerStopped()
     {
-        string dir = Directory.CreateTempSubdirectory("keploy-generic-").FullName;
-        try
+        await WithClientAsync(Client, async (dir, script) =>
         {
-            string script = Path.Combine(dir, "kv1_client.py");
-            File.WriteAllText(script, Client);
             int serverPort;
             string recorded;
             TestSetStore store = new(dir);
@@ -81,58 +78,41 @@ public sealed class GenericRecordReplayTests
             Assert.Equal(recorded, replayed);
             Assert.DoesNotContain(pool.TakeEvents(), e => e.Miss is not null);
             Assert.Empty(pool.Unconsumed());
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
     public async Task UnknownRequest_AtReplay_IsAReportedMiss_NamingTheClosestMock()
     {
-        string dir = Directory.CreateTempSubdirectory("keploy-generic-").FullName;
-        try
-        {
-            string script = Path.Combine(dir, "kv1_client.py");
-            File.WriteAllText(script, Client.Replace("GET alpha", "GET omega", StringComparison.Ordinal));
-            Mock greeting = GenericMockSpec.Create("127.0.0.1:9", 0, [], Encoding.ASCII.GetBytes("KV1 READY\r\n"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-            Mock get = GenericMockSpec.Create("127.0.0.1:9", 0, Encoding.ASCII.GetBytes("GET alpha\n"), Encoding.ASCII.GetBytes("VAL alpha=1\n"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
-            get.Name = "mock-1";
-            greeting.Name = "mock-0";
-            MockPool pool = new([greeting, get], null);
-            ConcurrentQueue<string> log = new();
-            await using var proxy = new ProxyServer(new ProxyServerOptions { Mode = ProxyMode.Test, Port = 0, Addresses = [IPAddress.Loopback], Mocks = pool },
-                ProtocolRegistry.All(), new FixedDestinationResolver(new IPEndPoint(IPAddress.Loopback, 9)), log.Enqueue);
-            proxy.Start();
-            using TcpClient client = new();
-            await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
-            NetworkStream stream = client.GetStream();
-            byte[] buffer = new byte[64];
-            int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Bound);
-            Assert.Equal("KV1 READY\r\n", Encoding.ASCII.GetString(buffer, 0, n));
-            await stream.WriteAsync(Encoding.ASCII.GetBytes("GET omega\n"));
-            Assert.Equal(0, await stream.ReadAsync(buffer).AsTask().WaitAsync(Bound)); // closed, no answer made up
-            MockMiss miss = Assert.Single(pool.TakeEvents(), e => e.Miss is not null).Miss!;
-            Assert.Equal("Generic", miss.Kind);
-            Assert.Equal("mock-1", miss.ClosestMock);
-            Assert.Contains("'GET omega\\n'", miss.Summary, StringComparison.Ordinal);
-            await proxy.StopAsync(TimeSpan.Zero);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        Mock greeting = GenericMockSpec.Create("127.0.0.1:9", 0, [], Encoding.ASCII.GetBytes("KV1 READY\r\n"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        Mock get = GenericMockSpec.Create("127.0.0.1:9", 0, Encoding.ASCII.GetBytes("GET alpha\n"), Encoding.ASCII.GetBytes("VAL alpha=1\n"), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        get.Name = "mock-1";
+        greeting.Name = "mock-0";
+        MockPool pool = new([greeting, get], null);
+        ConcurrentQueue<string> log = new();
+        await using var proxy = new ProxyServer(new ProxyServerOptions { Mode = ProxyMode.Test, Port = 0, Addresses = [IPAddress.Loopback], Mocks = pool },
+            ProtocolRegistry.All(), new FixedDestinationResolver(new IPEndPoint(IPAddress.Loopback, 9)), log.Enqueue);
+        proxy.Start();
+        using TcpClient client = new();
+        await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+        NetworkStream stream = client.GetStream();
+        byte[] buffer = new byte[64];
+        int n = await stream.ReadAsync(buffer).AsTask().WaitAsync(Bound);
+        Assert.Equal("KV1 READY\r\n", Encoding.ASCII.GetString(buffer, 0, n));
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET omega\n"));
+        Assert.Equal(0, await stream.ReadAsync(buffer).AsTask().WaitAsync(Bound)); // closed, no answer made up
+        MockMiss miss = Assert.Single(pool.TakeEvents(), e => e.Miss is not null).Miss!;
+        Assert.Equal("Generic", miss.Kind);
+        Assert.Equal("mock-1", miss.ClosestMock);
+        Assert.Contains("'GET omega\\n'", miss.Summary, StringComparison.Ordinal);
+        await proxy.StopAsync(TimeSpan.Zero);
     }
 
     [Fact]
     public async Task PassThroughPort_IsRelayedUntouched_AndNotRecorded()
     {
-        string dir = Directory.CreateTempSubdirectory("keploy-generic-").FullName;
-        try
+        await WithClientAsync(Client, async (dir, script) =>
         {
-            string script = Path.Combine(dir, "kv1_client.py");
-            File.WriteAllText(script, Client);
             using Kv1Server server = new();
             MemoryRecorder recorder = new();
             ConcurrentQueue<string> log = new();
@@ -141,11 +121,7 @@ public sealed class GenericRecordReplayTests
             Assert.Equal(1, server.Connections);
             Assert.Empty(recorder.Mocks);
             Assert.DoesNotContain(log, l => l.Contains("generic", StringComparison.Ordinal));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -178,6 +154,22 @@ public sealed class GenericRecordReplayTests
         Assert.Equal("*1\r\n$4\r\nping\r\n", Encoding.ASCII.GetString(GenericMockSpec.FromMock(mocks[0]).RequestBytes()));
     }
 
+    /// <summary>Runs <paramref name="body"/> with a fresh temp folder holding the client script (written from <paramref name="client"/>).</summary>
+    private static async Task WithClientAsync(string client, Func<string, string, Task> body)
+    {
+        string dir = Directory.CreateTempSubdirectory("keploy-generic-").FullName;
+        try
+        {
+            string script = Path.Combine(dir, "kv1_client.py");
+            File.WriteAllText(script, client);
+            await body(dir, script);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static string Hex(string text) => Convert.ToHexString(Encoding.ASCII.GetBytes(text)).ToLowerInvariant();
 
     /// <summary>Starts a proxy (port 0) and a capture redirecting to it, runs the client, returns its "answers=" value.</summary>
@@ -186,7 +178,7 @@ public sealed class GenericRecordReplayTests
         options.Port = 0;
         options.Addresses = [IPAddress.Loopback];
         options.Debug = log.Enqueue;
-        LateResolver resolver = new();
+        Capture.LateCaptureResolver resolver = new();
         await using ProxyServer proxy = new(options, ProtocolRegistry.All(), resolver, log.Enqueue);
         proxy.Start();
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions { Mode = mode, ProxyPort = proxy.Port, PassThroughPorts = passThrough ?? [] });
@@ -197,17 +189,6 @@ public sealed class GenericRecordReplayTests
         await proxy.StopAsync(TimeSpan.FromSeconds(5));
         string line = output.Split('\n').Single(l => l.StartsWith("answers=", StringComparison.Ordinal));
         return line["answers=".Length..];
-    }
-
-    private sealed class LateResolver : IDestinationResolver
-    {
-        public EbpfCapture? Capture { get; set; }
-
-        public bool TryResolve(IPEndPoint clientEndPoint, out IPEndPoint destination)
-        {
-            destination = null!;
-            return Capture is { } c && c.TryGetOriginalDestination(clientEndPoint.Port, out destination);
-        }
     }
 
     /// <summary>The made-up KV1 server on a free loopback port: greets, answers "GET k\n" with "VAL k=n\n" (n counts per
