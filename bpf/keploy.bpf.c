@@ -7,6 +7,12 @@
 //   sockops (BPF_SOCK_OPS_TCP_CONNECT_CB) copy that destination to a map keyed by the client's local port, which the
 //                                      proxy reads (and deletes) after accept();
 //   cgroup/getpeername4, getpeername6  hand the app back the original peer;
+//   cgroup/sendmsg4, sendmsg6          send the app's unconnected UDP DNS (destination port 53) to the tool's DNS server
+//                                      (Keploy's dnsPort) and remember the original resolver by socket cookie and by the
+//                                      app's local port (the DNS server reads the latter to forward in record mode);
+//                                      connect4/6 do the same for connected UDP DNS sockets (glibc's resolver connects);
+//   cgroup/recvmsg4, recvmsg6          the DNS server's answers come back with the original resolver as their source, so
+//                                      the app's resolver accepts them;
 //   cgroup/bind4, bind6 + post_bind4/6 (record mode only) move the app's listening TCP port to an ephemeral one and
 //                                      report {family, original port, new port, bound address} on a ring buffer.
 //
@@ -19,6 +25,7 @@
 #define KEPLOY_AF_INET 2
 #define KEPLOY_AF_INET6 10
 #define KEPLOY_SOCK_STREAM 1
+#define KEPLOY_SOCK_DGRAM 2
 #define KEPLOY_MAX_PASS_THROUGH 10
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -30,6 +37,7 @@ struct keploy_config {
     __u32 proxy_port;     // network order in the low 16 bits
     __u32 pass_count;
     __u32 pass_ports[KEPLOY_MAX_PASS_THROUGH]; // host order
+    __u32 dns_port;       // network order in the low 16 bits; 0 = DNS not redirected
 };
 
 // Original destination of a redirected connection. Layout mirrors KeployOriginalDestination in BpfStructs.cs.
@@ -79,6 +87,13 @@ struct {
 } pending_binds SEC(".maps");
 
 struct {
+    __uint(type, BPF_MAP_TYPE_LRU_HASH);
+    __uint(max_entries, 16384);
+    __type(key, __u32); // the app's UDP local port, host order
+    __type(value, struct keploy_orig_dst);
+} dns_dst_by_port SEC(".maps");
+
+struct {
     __uint(type, BPF_MAP_TYPE_RINGBUF);
     __uint(max_entries, 64 * 1024);
 } bind_events SEC(".maps");
@@ -108,9 +123,78 @@ static __always_inline int is_v4_mapped(__u32 a0, __u32 a1, __u32 a2)
     return a0 == 0 && a1 == 0 && a2 == bpf_htonl(0x0000ffff);
 }
 
+// Points an IPv6 sock_addr at the tool on port_net. A dual-stack socket going to an IPv4 peer stays IPv4: it is sent to the
+// IPv4 proxy address as ::ffff:a.b.c.d.
+static __always_inline void to_proxy6(struct bpf_sock_addr *ctx, const struct keploy_config *cfg, int mapped, __u32 port_net)
+{
+    if (mapped) {
+        ctx->user_ip6[0] = 0;
+        ctx->user_ip6[1] = 0;
+        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
+        ctx->user_ip6[3] = cfg->proxy_ip4;
+    } else {
+        ctx->user_ip6[0] = cfg->proxy_ip6[0];
+        ctx->user_ip6[1] = cfg->proxy_ip6[1];
+        ctx->user_ip6[2] = cfg->proxy_ip6[2];
+        ctx->user_ip6[3] = cfg->proxy_ip6[3];
+    }
+    ctx->user_port = port_net;
+}
+
+static __always_inline int is_dns(const struct bpf_sock_addr *ctx, const struct keploy_config *cfg)
+{
+    return ctx->type == KEPLOY_SOCK_DGRAM && cfg->dns_port != 0 && ctx->user_port == bpf_htons(53) && !is_pass_through(cfg, 53);
+}
+
+static __always_inline void remember_dns(struct bpf_sock_addr *ctx, struct keploy_orig_dst *dst)
+{
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    bpf_map_update_elem(&orig_dst_by_cookie, &cookie, dst, BPF_ANY);
+    struct bpf_sock *sk = ctx->sk;
+    if (sk) {
+        __u32 local_port = sk->src_port;
+        if (local_port != 0) {
+            bpf_map_update_elem(&dns_dst_by_port, &local_port, dst, BPF_ANY);
+        }
+    }
+}
+
+// UDP DNS to any resolver (port 53) goes to the tool's DNS server on the proxy address; the original resolver is kept by
+// socket cookie (recvmsg, getpeername) and, when the socket already has its local port (sendmsg), by that port.
+static __always_inline int redirect_dns4(struct bpf_sock_addr *ctx, const struct keploy_config *cfg)
+{
+    struct keploy_orig_dst dst = {};
+    dst.family = KEPLOY_AF_INET;
+    dst.port = ctx->user_port;
+    dst.ip4 = ctx->user_ip4;
+    remember_dns(ctx, &dst);
+    ctx->user_ip4 = cfg->proxy_ip4;
+    ctx->user_port = cfg->dns_port;
+    return 1;
+}
+
+static __always_inline int redirect_dns6(struct bpf_sock_addr *ctx, const struct keploy_config *cfg)
+{
+    struct keploy_orig_dst dst = {};
+    dst.family = KEPLOY_AF_INET6;
+    dst.port = ctx->user_port;
+    dst.ip6[0] = ctx->user_ip6[0];
+    dst.ip6[1] = ctx->user_ip6[1];
+    dst.ip6[2] = ctx->user_ip6[2];
+    dst.ip6[3] = ctx->user_ip6[3];
+    int mapped = is_v4_mapped(dst.ip6[0], dst.ip6[1], dst.ip6[2]);
+    remember_dns(ctx, &dst);
+    to_proxy6(ctx, cfg, mapped, cfg->dns_port);
+    return 1;
+}
+
 SEC("cgroup/connect4")
 int keploy_connect4(struct bpf_sock_addr *ctx)
 {
+    if (ctx->type == KEPLOY_SOCK_DGRAM) {
+        struct keploy_config *dcfg = get_config();
+        return dcfg && is_dns(ctx, dcfg) ? redirect_dns4(ctx, dcfg) : 1;
+    }
     if (ctx->type != KEPLOY_SOCK_STREAM) {
         return 1;
     }
@@ -140,6 +224,10 @@ int keploy_connect4(struct bpf_sock_addr *ctx)
 SEC("cgroup/connect6")
 int keploy_connect6(struct bpf_sock_addr *ctx)
 {
+    if (ctx->type == KEPLOY_SOCK_DGRAM) {
+        struct keploy_config *dcfg = get_config();
+        return dcfg && is_dns(ctx, dcfg) ? redirect_dns6(ctx, dcfg) : 1;
+    }
     if (ctx->type != KEPLOY_SOCK_STREAM) {
         return 1;
     }
@@ -174,19 +262,7 @@ int keploy_connect6(struct bpf_sock_addr *ctx)
     dst.ip6[3] = a3;
     __u64 cookie = bpf_get_socket_cookie(ctx);
     bpf_map_update_elem(&orig_dst_by_cookie, &cookie, &dst, BPF_ANY);
-    if (mapped) {
-        // A dual-stack socket going to an IPv4 peer stays IPv4: send it to the IPv4 proxy as ::ffff:a.b.c.d.
-        ctx->user_ip6[0] = 0;
-        ctx->user_ip6[1] = 0;
-        ctx->user_ip6[2] = bpf_htonl(0x0000ffff);
-        ctx->user_ip6[3] = cfg->proxy_ip4;
-    } else {
-        ctx->user_ip6[0] = cfg->proxy_ip6[0];
-        ctx->user_ip6[1] = cfg->proxy_ip6[1];
-        ctx->user_ip6[2] = cfg->proxy_ip6[2];
-        ctx->user_ip6[3] = cfg->proxy_ip6[3];
-    }
-    ctx->user_port = cfg->proxy_port;
+    to_proxy6(ctx, cfg, mapped, cfg->proxy_port);
     return 1;
 }
 
@@ -222,6 +298,65 @@ int keploy_getpeername4(struct bpf_sock_addr *ctx)
 SEC("cgroup/getpeername6")
 int keploy_getpeername6(struct bpf_sock_addr *ctx)
 {
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
+    if (dst && dst->family == KEPLOY_AF_INET6) {
+        ctx->user_ip6[0] = dst->ip6[0];
+        ctx->user_ip6[1] = dst->ip6[1];
+        ctx->user_ip6[2] = dst->ip6[2];
+        ctx->user_ip6[3] = dst->ip6[3];
+        ctx->user_port = dst->port;
+    }
+    return 1;
+}
+
+SEC("cgroup/sendmsg4")
+int keploy_sendmsg4(struct bpf_sock_addr *ctx)
+{
+    struct keploy_config *cfg = get_config();
+    return cfg && is_dns(ctx, cfg) ? redirect_dns4(ctx, cfg) : 1;
+}
+
+SEC("cgroup/sendmsg6")
+int keploy_sendmsg6(struct bpf_sock_addr *ctx)
+{
+    struct keploy_config *cfg = get_config();
+    return cfg && is_dns(ctx, cfg) ? redirect_dns6(ctx, cfg) : 1;
+}
+
+// An answer from the tool's DNS server shows the resolver the app asked as its source.
+SEC("cgroup/recvmsg4")
+int keploy_recvmsg4(struct bpf_sock_addr *ctx)
+{
+    struct keploy_config *cfg = get_config();
+    if (!cfg || cfg->dns_port == 0 || ctx->user_port != cfg->dns_port || ctx->user_ip4 != cfg->proxy_ip4) {
+        return 1;
+    }
+    __u64 cookie = bpf_get_socket_cookie(ctx);
+    struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
+    if (dst && dst->family == KEPLOY_AF_INET) {
+        ctx->user_ip4 = dst->ip4;
+        ctx->user_port = dst->port;
+    }
+    return 1;
+}
+
+SEC("cgroup/recvmsg6")
+int keploy_recvmsg6(struct bpf_sock_addr *ctx)
+{
+    struct keploy_config *cfg = get_config();
+    if (!cfg || cfg->dns_port == 0 || ctx->user_port != cfg->dns_port) {
+        return 1;
+    }
+    __u32 a0 = ctx->user_ip6[0];
+    __u32 a1 = ctx->user_ip6[1];
+    __u32 a2 = ctx->user_ip6[2];
+    __u32 a3 = ctx->user_ip6[3];
+    int from_proxy = (is_v4_mapped(a0, a1, a2) && a3 == cfg->proxy_ip4) ||
+                     (a0 == cfg->proxy_ip6[0] && a1 == cfg->proxy_ip6[1] && a2 == cfg->proxy_ip6[2] && a3 == cfg->proxy_ip6[3]);
+    if (!from_proxy) {
+        return 1;
+    }
     __u64 cookie = bpf_get_socket_cookie(ctx);
     struct keploy_orig_dst *dst = bpf_map_lookup_elem(&orig_dst_by_cookie, &cookie);
     if (dst && dst->family == KEPLOY_AF_INET6) {

@@ -21,6 +21,9 @@ internal static class CommandLineOptions
 
     public static readonly Option<string?> ConfigPath = new("--config-path", "--configPath") { Description = "Folder that holds keploy.yml (default: current directory)." };
 
+    /// <summary><c>--dns-port</c> (Keploy <c>dnsPort</c>): the DNS server's UDP port.</summary>
+    public static readonly Option<int?> DnsPort = new("--dns-port", "--dnsPort") { Description = "UDP port of the DNS server the app's DNS queries are redirected to (default 26789; a free port when taken).", CustomParser = r => ParseInt(r, "--dns-port") };
+
     public static readonly Option<int?> ProxyPort = new("--proxy-port", "--proxyPort") { Description = "Port of the outgoing proxy the app's connections are redirected to (default 16789).", CustomParser = r => ParseInt(r, "--proxy-port") };
 
     public static readonly Option<string[]> PassThroughPorts = new("--pass-through-ports", "--passThroughPorts")

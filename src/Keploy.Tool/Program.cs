@@ -112,6 +112,7 @@ internal static class Program
         command.Options.Add(CommandLineOptions.Path);
         command.Options.Add(CommandLineOptions.ConfigPath);
         command.Options.Add(CommandLineOptions.ProxyPort);
+        command.Options.Add(CommandLineOptions.DnsPort);
         command.Options.Add(CommandLineOptions.PassThroughPorts);
     }
 }

@@ -30,6 +30,7 @@ internal static class RecordCommand
             Path = settings.Path,
             AppCommand = settings.Command!,
             ProxyPort = settings.ProxyPort,
+            DnsPort = settings.DnsPort,
             PassThroughPorts = settings.PassThroughPorts,
             NotRecordedPorts = settings.NotRecordedPorts,
             RecordTimer = settings.RecordTimer,

@@ -21,6 +21,9 @@ internal sealed class Settings
 
     public int ProxyPort { get; init; } = 16789;
 
+    /// <summary>UDP port of the DNS server (<c>--dns-port</c>, <c>KEPLOY_DNS_PORT</c>, keploy.yml <c>dnsPort</c>; 26789).</summary>
+    public int DnsPort { get; init; } = 26789;
+
     public List<int> PassThroughPorts { get; init; } = new();
 
     /// <summary>keploy.yml <c>record.filters</c> rules that exclude a whole port (only <c>port</c> set, policy exclude).</summary>
@@ -104,6 +107,7 @@ internal sealed class Settings
             Path = parse.GetValue(CommandLineOptions.Path) ?? NonEmpty(config.Path) ?? ".",
             Command = parse.GetValue(CommandLineOptions.Command) ?? NonEmpty(config.Command),
             ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? config.ProxyPort,
+            DnsPort = parse.GetValue(CommandLineOptions.DnsPort) ?? config.DnsPort,
             PassThroughPorts = passThrough,
             NotRecordedPorts = config.Record.Filters.Where(IsPortExclusion).Select(f => f.Port).ToList(),
             IgnoredRecordFilters = config.Record.Filters.Count(f => !IsPortExclusion(f)),
@@ -151,6 +155,11 @@ internal sealed class Settings
             throw new FormatException($"proxy port must be 1-65535 (--proxy-port, KEPLOY_PROXY_PORT or keploy.yml proxyPort), got {ProxyPort}");
         }
 
+        if (DnsPort is < 1 or > 65535)
+        {
+            throw new FormatException($"dns port must be 1-65535 (--dns-port, KEPLOY_DNS_PORT or keploy.yml dnsPort), got {DnsPort}");
+        }
+
         if (Port is < 0 or > 65535)
         {
             throw new FormatException($"port must be 1-65535, or 0 for the recorded one (--port or keploy.yml test.port), got {Port}");
@@ -191,6 +200,7 @@ internal sealed class Settings
         HealthPollTimeout = HealthPollTimeout,
         ApiTimeout = ApiTimeout,
         ProxyPort = ProxyPort,
+        DnsPort = DnsPort,
         PassThroughPorts = PassThroughPorts,
         Host = Host,
         Port = Port,

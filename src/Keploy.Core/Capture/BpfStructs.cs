@@ -11,9 +11,10 @@ internal unsafe struct KeployBpfConfig
     public uint ProxyPort;           // network order in the low 16 bits
     public uint PassCount;
     public fixed uint PassPorts[CaptureOptions.MaxPassThroughPorts]; // host order
+    public uint DnsPort;             // network order in the low 16 bits; 0 = DNS not redirected
 }
 
-/// <summary>Value of <c>orig_dst_by_port</c>; mirrors <c>struct keploy_orig_dst</c> in bpf/keploy.bpf.c.</summary>
+/// <summary>Value of <c>orig_dst_by_port</c> and <c>dns_dst_by_port</c>; mirrors <c>struct keploy_orig_dst</c> in bpf/keploy.bpf.c.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct KeployOriginalDestination
 {

@@ -20,6 +20,13 @@ public sealed class CaptureOptions
     /// <summary>IPv6 address the proxy listens on; native IPv6 connects go here. Default ::1.</summary>
     public IPAddress ProxyIPv6 { get; set; } = IPAddress.IPv6Loopback;
 
+    /// <summary>
+    /// UDP port of the tool's DNS server on <see cref="ProxyIPv4"/> / <see cref="ProxyIPv6"/> (Keploy's <c>dnsPort</c>, 26789), 1-65535;
+    /// 0 (the default) leaves DNS alone. When set, the app's UDP datagrams to port 53 (any resolver) are sent there and the answers
+    /// come back with the original resolver as their source.
+    /// </summary>
+    public int DnsPort { get; set; }
+
     /// <summary>Destination ports (host order) never redirected, and listening ports never moved; at most <see cref="MaxPassThroughPorts"/>.</summary>
     public IReadOnlyList<int> PassThroughPorts { get; set; } = [];
 }

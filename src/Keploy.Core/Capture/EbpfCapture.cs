@@ -16,7 +16,8 @@ public sealed class EbpfCapture : IDisposable
     private const int AfInet6 = 10;
 
     private static readonly string[] s_egressPrograms =
-        ["keploy_connect4", "keploy_connect6", "keploy_sockops", "keploy_getpeername4", "keploy_getpeername6"];
+        ["keploy_connect4", "keploy_connect6", "keploy_sockops", "keploy_getpeername4", "keploy_getpeername6",
+         "keploy_sendmsg4", "keploy_sendmsg6", "keploy_recvmsg4", "keploy_recvmsg6"];
 
     private static readonly string[] s_ingressPrograms =
         ["keploy_bind4", "keploy_bind6", "keploy_post_bind4", "keploy_post_bind6"];
@@ -27,6 +28,7 @@ public sealed class EbpfCapture : IDisposable
     private IntPtr _object;
     private int _cgroupFd = -1;
     private int _origByPortFd = -1;
+    private int _dnsByPortFd = -1;
     private IntPtr _ringBuffer;
     private GCHandle _self;
     private Thread? _pollThread;
@@ -127,6 +129,36 @@ public sealed class EbpfCapture : IDisposable
             return false;
         }
 
+        destination = ToEndPoint(value);
+        return true;
+    }
+
+    /// <summary>
+    /// For a DNS datagram the tool's DNS server received from an app in the cgroup: the resolver the app sent it to, looked up by the
+    /// app socket's local port (host order, the datagram's source port). The entry stays (a resolver socket sends many queries).
+    /// False when unknown (a connected UDP socket, whose port is not known at connect time: then the system resolver is used).
+    /// </summary>
+    public unsafe bool TryGetDnsResolver(int appSourcePort, out IPEndPoint resolver)
+    {
+        resolver = null!;
+        if (appSourcePort is <= 0 or > 65535 || _dnsByPortFd < 0)
+        {
+            return false;
+        }
+
+        uint key = (uint)appSourcePort;
+        KeployOriginalDestination value;
+        if (LibBpf.MapLookupElem(_dnsByPortFd, &key, &value) != 0)
+        {
+            return false;
+        }
+
+        resolver = ToEndPoint(value);
+        return true;
+    }
+
+    private static unsafe IPEndPoint ToEndPoint(KeployOriginalDestination value)
+    {
         int port = (ushort)IPAddress.NetworkToHostOrder((short)(ushort)value.Port);
         IPAddress address;
         if (value.Family == AfInet)
@@ -142,8 +174,7 @@ public sealed class EbpfCapture : IDisposable
             }
         }
 
-        destination = new IPEndPoint(address, port);
-        return true;
+        return new IPEndPoint(address, port);
     }
 
     /// <summary>Detaches every program (closes the links), stops the ring-buffer thread, kills everything in the cgroup and removes it.</summary>
@@ -199,6 +230,11 @@ public sealed class EbpfCapture : IDisposable
             throw new CaptureException($"ProxyPort {options.ProxyPort} is not a TCP port (1-65535).");
         }
 
+        if (options.DnsPort is < 0 or > 65535)
+        {
+            throw new CaptureException($"DnsPort {options.DnsPort} is not a UDP port (1-65535, or 0 for no DNS redirect).");
+        }
+
         if (options.PassThroughPorts.Count > CaptureOptions.MaxPassThroughPorts)
         {
             throw new CaptureException($"At most {CaptureOptions.MaxPassThroughPorts} pass-through ports are supported, got {options.PassThroughPorts.Count}.");
@@ -249,6 +285,7 @@ public sealed class EbpfCapture : IDisposable
 
         WriteConfig();
         _origByPortFd = MapFd("orig_dst_by_port");
+        _dnsByPortFd = MapFd("dns_dst_by_port");
 
         _cgroupFd = LibC.OpenDirectory(_cgroup.Path);
         if (_cgroupFd < 0)
@@ -285,6 +322,7 @@ public sealed class EbpfCapture : IDisposable
         }
 
         config.ProxyPort = (ushort)IPAddress.HostToNetworkOrder((short)(ushort)Options.ProxyPort);
+        config.DnsPort = (ushort)IPAddress.HostToNetworkOrder((short)(ushort)Options.DnsPort);
         config.PassCount = (uint)Options.PassThroughPorts.Count;
         for (int i = 0; i < Options.PassThroughPorts.Count; i++)
         {

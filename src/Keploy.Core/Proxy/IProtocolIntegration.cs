@@ -35,6 +35,27 @@ public interface IProtocolIntegration
     /// <summary>Lower runs first when deciding who takes a connection.</summary>
     int Priority { get; }
 
+    /// <summary>
+    /// True for the last-resort integration (Generic): the proxy hands it every connection no other integration claims, and a
+    /// connection whose server speaks first. At most one is registered.
+    /// </summary>
+    bool IsFallback => false;
+
+    /// <summary>
+    /// For a connection whose server spoke first (the client stayed silent for <see cref="ProxyServerOptions.ServerFirstWait"/>):
+    /// decides from the server's first bytes (a MySQL HandshakeV10, an SMTP 220 line). Must not consume anything. Default: no.
+    /// Integrations that say yes get the open upstream through <see cref="ProxyConnection.ConnectUpstreamAsync"/> with the
+    /// greeting still unread; unclaimed greetings go to the fallback (Generic).
+    /// </summary>
+    ProtocolMatch MatchGreeting(ReadOnlySequence<byte> greeting, IPEndPoint destination) => ProtocolMatch.No;
+
+    /// <summary>
+    /// Test mode, for a client silent for <see cref="ProxyServerOptions.ServerFirstWait"/>: true when this integration holds a
+    /// recorded server greeting for <paramref name="destination"/> and so plays a server that speaks first; it then gets the
+    /// connection at once. Default: false.
+    /// </summary>
+    bool HasGreetingMock(MockPool mocks, IPEndPoint destination) => false;
+
     /// <summary>True for server-speaks-first protocols, decided by destination port alone (the prefix is empty then).</summary>
     bool MatchesByPortOnly(IPEndPoint destination) => false;
 

@@ -37,10 +37,17 @@ public sealed class ProxyServerOptions
     public MockPool? Mocks { get; set; }
 
     /// <summary>
-    /// Record mode: how long to wait for the client's first bytes before passing the connection through untouched (client-first
-    /// protocols send at once; a server-first protocol no integration claims by port sends nothing and waits this long for its
-    /// greeting). 2 s: an app on two loaded cores can take well over 300 ms between connect and its first write (a PostgreSQL
-    /// StartupMessage was seen relayed unrecorded at 300 ms). Test mode waits <see cref="TestFirstBytesTimeout"/> instead.
+    /// How long the client may stay silent before the proxy lets the server speak first. Record mode: after this wait the real
+    /// destination is opened and whichever side sends first decides: the client (its bytes go through protocol detection, the
+    /// integration gets the already-open upstream) or the server (the connection is recorded as Generic, greeting first). Test
+    /// mode: after this wait a Generic greeting mock for the destination, if any, is served. 250 ms.
+    /// </summary>
+    public TimeSpan ServerFirstWait { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Record mode: how long detection waits for more of a prefix some integration cannot decide on yet
+    /// (<see cref="ProtocolMatch.NeedMoreData"/>) before giving the connection to the Generic fallback. 2 s. Test mode waits
+    /// <see cref="TestFirstBytesTimeout"/> instead.
     /// </summary>
     public TimeSpan FirstBytesTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -71,13 +78,16 @@ public sealed class ProxyServerOptions
 /// The outgoing proxy: accepts the app's redirected connections, finds each one's original destination, picks the protocol from
 /// the first bytes (Keploy's dispatch: each integration's <c>Match</c> in priority order) and hands the connection to it for
 /// record or replay. A TLS ClientHello is terminated first when <see cref="ProxyServerOptions.Tls"/> is set (see
-/// <see cref="Keploy.Core.Tls.TlsInterception"/>) and the decrypted bytes are detected again. Unknown protocols are relayed untouched
-/// in record mode (logged as passthrough) and refused with a reported miss in test mode. One bad connection never affects the others.
+/// <see cref="Keploy.Core.Tls.TlsInterception"/>) and the decrypted bytes are detected again. What no integration claims, and a
+/// connection whose server speaks first (<see cref="ProxyServerOptions.ServerFirstWait"/>), goes to the fallback integration
+/// (<see cref="IProtocolIntegration.IsFallback"/>: Generic); without one it is relayed untouched in record mode and refused with a
+/// reported miss in test mode. One bad connection never affects the others.
 /// </summary>
 public sealed class ProxyServer : IAsyncDisposable
 {
     private readonly ProxyServerOptions _options;
     private readonly IReadOnlyList<IProtocolIntegration> _integrations;
+    private readonly IProtocolIntegration? _fallback;
     private readonly IDestinationResolver _resolver;
     private readonly Action<string> _log;
     private readonly List<Socket> _listeners = new();
@@ -94,7 +104,9 @@ public sealed class ProxyServer : IAsyncDisposable
     public ProxyServer(ProxyServerOptions options, IEnumerable<IProtocolIntegration> integrations, IDestinationResolver resolver, Action<string> log)
     {
         _options = options;
-        _integrations = integrations.OrderBy(i => i.Priority).ToList();
+        List<IProtocolIntegration> all = integrations.OrderBy(i => i.Priority).ToList();
+        _fallback = all.LastOrDefault(i => i.IsFallback);
+        _integrations = all.Where(i => !i.IsFallback).ToList();
         _resolver = resolver;
         _log = log;
     }
@@ -227,19 +239,38 @@ public sealed class ProxyServer : IAsyncDisposable
         await using DuplexPipe client = DuplexPipe.Create(socket);
         CancellationToken ct = _stop.Token;
         Action<string> log = line => _log(LogText.Escape($"{prefix}: {line}"));
+        DuplexPipe? early = null;
         try
         {
-            (IProtocolIntegration? integration, TlsClientHello? hello) = await DetectAsync(client.Input, destination, _options.Tls is not null, ct).ConfigureAwait(false);
+            IProtocolIntegration? integration;
+            TlsClientHello? hello = null;
+            (bool serverFirst, early, IProtocolIntegration? greeter) = await FirstSpeakerAsync(client.Input, destination, ct).ConfigureAwait(false);
+            if (serverFirst)
+            {
+                integration = greeter ?? (early is null ? _fallback : await ClaimGreetingAsync(early.Input, destination, ct).ConfigureAwait(false));
+            }
+            else
+            {
+                (integration, hello) = await DetectAsync(client.Input, destination, _options.Tls is not null, ct).ConfigureAwait(false);
+            }
+
             if (hello is not null)
             {
+                if (early is not null)
+                {
+                    await early.DisposeAsync().ConfigureAwait(false);
+                    early = null;
+                }
+
                 await HandleTlsAsync(id, client, destination, hello, log, prefix, ct).ConfigureAwait(false);
                 return;
             }
 
+            DuplexPipe? opened = early;
             ProxyConnection connection = new(id, destination, client, log)
             {
                 ConnectUpstreamAsync = _options.Mode == ProxyMode.Record
-                    ? async token => await DuplexPipe.ConnectAsync(destination, token).ConfigureAwait(false)
+                    ? async token => Interlocked.Exchange(ref opened, null) ?? await DuplexPipe.ConnectAsync(destination, token).ConfigureAwait(false)
                     : null,
                 Recorder = _options.Mode == ProxyMode.Record ? _options.Recorder : null,
                 Mocks = _options.Mode == ProxyMode.Test ? _options.Mocks : null,
@@ -247,7 +278,7 @@ public sealed class ProxyServer : IAsyncDisposable
                 Warn = WarnFor(prefix),
                 Tls = _options.Tls,
             };
-            connection.Debug(integration is null ? "no protocol recognised" : $"protocol {integration.Kind} chosen");
+            connection.Debug(integration is null ? "no protocol recognised" : serverFirst ? $"the server spoke first: protocol {integration.Kind} chosen" : $"protocol {integration.Kind} chosen");
             await RunAsync(integration, connection, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -257,10 +288,146 @@ public sealed class ProxyServer : IAsyncDisposable
         {
             _log(LogText.Escape($"{prefix}: closed: {ex.GetType().Name}: {ex.Message}"));
         }
+        finally
+        {
+            if (early is not null)
+            {
+                await early.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits <see cref="ProxyServerOptions.ServerFirstWait"/> for the client's first bytes. When it stays silent, record mode opens
+    /// the real destination and waits for whichever side speaks first; test mode asks each integration for a greeting mock
+    /// (<see cref="IProtocolIntegration.HasGreetingMock"/>). Returns whether the server speaks first, the upstream opened meanwhile
+    /// (record mode), which the chosen integration receives, and in test mode the integration holding the greeting.
+    /// Nothing is consumed from either side.
+    /// </summary>
+    private async Task<(bool ServerFirst, DuplexPipe? Upstream, IProtocolIntegration? Greeter)> FirstSpeakerAsync(PipeReader input, IPEndPoint destination, CancellationToken ct)
+    {
+        if (_fallback is null || _integrations.Any(i => i.MatchesByPortOnly(destination)))
+        {
+            return (false, null, null);
+        }
+
+        ReadResult first = await ReadWithTimeoutAsync(input, _options.ServerFirstWait, ct).ConfigureAwait(false);
+        input.AdvanceTo(first.Buffer.Start, first.Buffer.Start);
+        if (!first.IsCanceled || !first.Buffer.IsEmpty)
+        {
+            return (false, null, null);
+        }
+
+        if (_options.Mode == ProxyMode.Test)
+        {
+            IProtocolIntegration? greeter = _options.Mocks is { } pool ? _integrations.Append(_fallback).FirstOrDefault(i => i.HasGreetingMock(pool, destination)) : null;
+            return (greeter is not null, null, greeter);
+        }
+
+        DuplexPipe upstream;
+        try
+        {
+            upstream = await DuplexPipe.ConnectAsync(destination, ct).ConfigureAwait(false);
+        }
+        catch (SocketException)
+        {
+            return (false, null, null); // the integration's own connect reports it
+        }
+
+        try
+        {
+            Task<ReadResult> fromClient = input.ReadAsync(ct).AsTask();
+            Task<ReadResult> fromServer = upstream.Input.ReadAsync(ct).AsTask();
+            bool serverFirst = await Task.WhenAny(fromClient, fromServer).ConfigureAwait(false) == fromServer && !fromClient.IsCompleted;
+            ReadResult c = serverFirst ? await StopReadAsync(input, fromClient).ConfigureAwait(false) : await fromClient.ConfigureAwait(false);
+            input.AdvanceTo(c.Buffer.Start, c.Buffer.Start);
+            ReadResult u = serverFirst ? await fromServer.ConfigureAwait(false) : await StopReadAsync(upstream.Input, fromServer).ConfigureAwait(false);
+            upstream.Input.AdvanceTo(u.Buffer.Start, u.Buffer.Start);
+            return (serverFirst, upstream, null);
+        }
+        catch
+        {
+            await upstream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The first integration whose <see cref="IProtocolIntegration.MatchGreeting"/> claims the server's first bytes (read
+    /// until each says yes or no, bounded by <see cref="ProxyServerOptions.MaxDetectionBytes"/> and
+    /// <see cref="ProxyServerOptions.FirstBytesTimeout"/>), else the fallback. Nothing is consumed.</summary>
+    private async Task<IProtocolIntegration?> ClaimGreetingAsync(PipeReader greeting, IPEndPoint destination, CancellationToken ct)
+    {
+        DateTime deadline = DateTime.UtcNow + _options.FirstBytesTimeout;
+        while (true)
+        {
+            TimeSpan left = deadline - DateTime.UtcNow;
+            ReadResult result = await ReadWithTimeoutAsync(greeting, left < TimeSpan.Zero ? TimeSpan.Zero : left, ct).ConfigureAwait(false);
+            bool needMore = false;
+            foreach (IProtocolIntegration integration in _integrations)
+            {
+                ProtocolMatch match = integration.MatchGreeting(result.Buffer, destination);
+                if (match == ProtocolMatch.Yes)
+                {
+                    greeting.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                    return integration;
+                }
+
+                needMore |= match == ProtocolMatch.NeedMoreData;
+            }
+
+            if (!needMore || result.IsCompleted || result.IsCanceled || result.Buffer.Length >= _options.MaxDetectionBytes)
+            {
+                greeting.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                return _fallback;
+            }
+
+            greeting.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+
+    /// <summary>Reads with a time limit; on timeout the result has <see cref="ReadResult.IsCanceled"/> set (and possibly bytes
+    /// that arrived meanwhile). The caller calls AdvanceTo as after any read.</summary>
+    private static async Task<ReadResult> ReadWithTimeoutAsync(PipeReader input, TimeSpan timeout, CancellationToken ct)
+    {
+        ValueTask<ReadResult> pending = input.ReadAsync(ct);
+        if (pending.IsCompleted)
+        {
+            return pending.Result;
+        }
+
+        Task<ReadResult> read = pending.AsTask();
+        using CancellationTokenSource delay = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (await Task.WhenAny(read, Task.Delay(timeout, delay.Token)).ConfigureAwait(false) == read)
+        {
+            delay.Cancel();
+            return await read.ConfigureAwait(false);
+        }
+
+        return await StopReadAsync(input, read).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a pending read with <see cref="PipeReader.CancelPendingRead"/> without losing bytes or leaving the cancel flag
+    /// set for the next reader.</summary>
+    private static async Task<ReadResult> StopReadAsync(PipeReader input, Task<ReadResult> read)
+    {
+        input.CancelPendingRead();
+        ReadResult result = await read.ConfigureAwait(false);
+        if (!result.IsCanceled)
+        {
+            // The read completed before the cancel landed: the flag is still set; a TryRead clears it.
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+            if (input.TryRead(out ReadResult again))
+            {
+                result = again;
+            }
+        }
+
+        return result;
     }
 
     private async Task RunAsync(IProtocolIntegration? integration, ProxyConnection connection, CancellationToken ct)
     {
+        integration ??= _fallback;
         if (integration is null)
         {
             await PassthroughAsync(connection, ct).ConfigureAwait(false);
@@ -411,20 +578,12 @@ public sealed class ProxyServer : IAsyncDisposable
             }
         }
 
-        using CancellationTokenSource firstBytes = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        firstBytes.CancelAfter(_options.Mode == ProxyMode.Test ? _options.TestFirstBytesTimeout : _options.FirstBytesTimeout);
+        DateTime deadline = DateTime.UtcNow + (_options.Mode == ProxyMode.Test ? _options.TestFirstBytesTimeout : _options.FirstBytesTimeout);
         while (true)
         {
-            ReadResult result;
-            try
-            {
-                result = await input.ReadAsync(firstBytes.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return (null, null);
-            }
-
+            TimeSpan left = deadline - DateTime.UtcNow;
+            ReadResult result = await ReadWithTimeoutAsync(input, left < TimeSpan.Zero ? TimeSpan.Zero : left, ct).ConfigureAwait(false);
+            bool timedOut = result.IsCanceled;
             ReadOnlySequence<byte> buffer = result.Buffer;
             bool needMore = false;
             if (allowTls)
@@ -433,7 +592,7 @@ public sealed class ProxyServer : IAsyncDisposable
                 if (tls == true)
                 {
                     int? record = TlsClientHello.FirstRecordLength(buffer);
-                    if (record is int n && buffer.Length >= n || result.IsCompleted || buffer.Length >= _options.MaxDetectionBytes)
+                    if (record is int n && buffer.Length >= n || result.IsCompleted || timedOut || buffer.Length >= _options.MaxDetectionBytes)
                     {
                         TlsClientHello? hello = TlsClientHello.TryParse(buffer);
                         input.AdvanceTo(buffer.Start, buffer.Start);
@@ -464,7 +623,7 @@ public sealed class ProxyServer : IAsyncDisposable
                 needMore |= match == ProtocolMatch.NeedMoreData;
             }
 
-            if (!needMore || result.IsCompleted || buffer.Length >= _options.MaxDetectionBytes)
+            if (!needMore || result.IsCompleted || timedOut || buffer.Length >= _options.MaxDetectionBytes)
             {
                 input.AdvanceTo(buffer.Start, buffer.Start);
                 return (null, null);

@@ -18,6 +18,10 @@ public sealed class RecordOptions
     /// <summary>Outgoing proxy port (<c>--proxy-port</c>, 16789).</summary>
     public int ProxyPort { get; set; } = 16789;
 
+    /// <summary>UDP port of the DNS server the app's DNS is redirected to (<c>--dns-port</c>, Keploy's 26789); a free port is used
+    /// when it is taken; 0 = a free port.</summary>
+    public int DnsPort { get; set; } = 26789;
+
     /// <summary>Ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>
     public List<int> PassThroughPorts { get; set; } = new();
 

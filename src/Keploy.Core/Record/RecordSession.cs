@@ -66,12 +66,25 @@ public sealed class RecordSession
         await using TestCaseWriter testCaseWriter = new(store, testSetId, mockWriter, (tc, summary) => TestCaseRecorded?.Invoke(tc, summary), _log);
         CountingRecorder recorder = new(mockWriter, () => Interlocked.Increment(ref _mockCounter), sanitizer);
 
+        EbpfCapture? dnsCapture = null;
+        await using Keploy.Core.Protocols.Dns.DnsServer dns = Keploy.Core.Protocols.Dns.DnsServer.StartPreferred(
+            new Keploy.Core.Protocols.Dns.DnsServerOptions
+            {
+                Mode = ProxyMode.Record,
+                Port = _options.DnsPort,
+                Recorder = recorder,
+                Debug = _options.Debug,
+                Upstream = app => dnsCapture is { } c && c.TryGetDnsResolver(app.Port, out System.Net.IPEndPoint r) ? r : Keploy.Core.Protocols.Dns.DnsServer.SystemResolver(),
+            },
+            _log);
         using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions
         {
             Mode = CaptureMode.Record,
             ProxyPort = _options.ProxyPort,
+            DnsPort = dns.Port,
             PassThroughPorts = _options.PassThroughPorts,
         });
+        dnsCapture = capture;
 
         Keploy.Core.Tls.TlsSetup tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, _log);
         await using ProxyServer proxy = new(

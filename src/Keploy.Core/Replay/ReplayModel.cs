@@ -35,6 +35,10 @@ public sealed class ReplayOptions
     /// proxy binds (the eBPF redirect is written with the bound port).</summary>
     public int ProxyPort { get; set; } = 16789;
 
+    /// <summary>UDP port of the DNS server answering the app's DNS from mocks (<c>--dns-port</c>, 26789); a free port is used when
+    /// it is taken; 0 = a free port.</summary>
+    public int DnsPort { get; set; } = 26789;
+
     /// <summary>Destination ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>
     public List<int> PassThroughPorts { get; set; } = new();
 

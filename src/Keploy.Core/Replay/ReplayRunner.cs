@@ -167,6 +167,7 @@ public sealed class ReplayRunner
 
         EbpfCapture? capture = null;
         ProxyServer? proxy = null;
+        Keploy.Core.Protocols.Dns.DnsServer? dns = null;
         AppProcess? app = null;
         FrozenClock? clock = null;
         AppLog appLog = new(observer);
@@ -194,10 +195,14 @@ public sealed class ReplayRunner
                     resolver,
                     line => observer?.Message(line));
                 proxy.Start();
+                dns = Keploy.Core.Protocols.Dns.DnsServer.StartPreferred(
+                    new Keploy.Core.Protocols.Dns.DnsServerOptions { Mode = ProxyMode.Test, Port = _options.DnsPort, Mocks = pool, Debug = observer is null ? null : observer.Debug },
+                    line => observer?.Message(line));
                 capture = EbpfCapture.Start(new CaptureOptions
                 {
                     Mode = CaptureMode.Test,
                     ProxyPort = proxy.Port,
+                    DnsPort = dns.Port,
                     PassThroughPorts = _options.PassThroughPorts,
                 });
                 resolver.Inner = new EbpfDestinationResolver(capture);
@@ -298,6 +303,11 @@ public sealed class ReplayRunner
             if (proxy is not null)
             {
                 await proxy.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (dns is not null)
+            {
+                await dns.DisposeAsync().ConfigureAwait(false);
             }
 
             capture?.Dispose();

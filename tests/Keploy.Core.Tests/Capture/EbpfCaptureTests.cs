@@ -266,7 +266,7 @@ public sealed class EbpfCaptureTests
         {
             path = capture.CgroupPath;
             programIds = AttachedProgramIds(path);
-            Assert.Equal(9, programIds.Count);
+            Assert.Equal(13, programIds.Count); // connect, sockops, getpeername, sendmsg, recvmsg (4 DNS), bind, post_bind
             (app, _) = Run(capture, "sleep 60");
             Assert.True(SpinWait.SpinUntil(() => capture.CgroupProcesses.Contains(app.Pid), Bound));
         }
@@ -308,7 +308,7 @@ public sealed class EbpfCaptureTests
         }
 
         List<int> programIds = AttachedProgramIds(cgroup);
-        Assert.Equal(9, programIds.Count);
+        Assert.Equal(13, programIds.Count);
         Assert.Contains(appPid, File.ReadAllLines(Path.Combine(cgroup, "cgroup.procs")).Select(int.Parse));
 
         probe.Kill(); // SIGKILL on Unix

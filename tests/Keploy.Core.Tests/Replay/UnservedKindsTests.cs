@@ -46,7 +46,7 @@ public sealed class UnservedKindsTests
             Assert.Equal(2, run.Sets.Count);
             string line = Assert.Single(observer.Warnings, w => w.Contains("cannot serve", StringComparison.Ordinal));
             Assert.Contains("MySQL (20 in test-set-0, 20 in test-set-1)", line);
-            Assert.Contains("it serves Http, Postgres, PostgresV2", line);
+            Assert.Contains("it serves DNS, Generic, Http, Postgres, PostgresV2", line);
         }
         finally
         {
