@@ -59,7 +59,8 @@ public static class MySqlMockWriter
         };
     }
 
-    private static YamlMappingNode Entry(MySqlEntry e)
+    /// <summary>One <c>requests</c>/<c>responses</c> entry node.</summary>
+    internal static YamlMappingNode Entry(MySqlEntry e)
     {
         YamlMappingNode header = new()
         {
