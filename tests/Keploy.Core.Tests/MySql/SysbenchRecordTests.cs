@@ -43,7 +43,7 @@ public sealed partial class SysbenchRecordTests
     [Fact]
     public async Task Sysbench_oltp_read_write_through_the_recording_proxy_records_one_mock_per_statement()
     {
-        string tables = "--tables=2 --table-size=500";
+        string tables = "--tables=2 --table-size=2000";
         var prepare = Sysbench(MariaDbServer.Port, $"{tables} cleanup");
         prepare = Sysbench(MariaDbServer.Port, $"{tables} prepare");
         Assert.True(prepare.Code == 0, prepare.Output);
@@ -69,12 +69,14 @@ public sealed partial class SysbenchRecordTests
         Assert.DoesNotContain(log, l => l.Contains("malformed") || l.Contains("closing"));
 
         // oltp_read_write per transaction: BEGIN, 10 point selects, 4 range selects, 2 UPDATEs, DELETE + INSERT, COMMIT = 20
-        // statements, each one COM_STMT_EXECUTE; sysbench counts them all in "total" (a deadlock retry adds its statements to
-        // both sysbench's count and the mocks, and shows as an ignored error).
+        // statements, each one COM_STMT_EXECUTE, all counted in sysbench's "total". A deadlock (an ignored error, rare with 2000
+        // rows per table) is a statement sent but not counted, and its transaction is retried.
         List<Mock> mocks = recorder.Mocks.ToList();
         long executes = mocks.Count(m => Operation(m) == "COM_STMT_EXECUTE");
+        long texts = mocks.Count(m => Operation(m) == "COM_QUERY");
         Assert.True(errors > 0 || queries == 20 * transactions, run.Output);
-        Assert.Equal(queries, executes);
+        Assert.Equal(queries + errors, executes);
+        Assert.True(texts <= errors, $"{texts} COM_QUERY mocks");
 
         // Each thread's connection: a handshake, and its statements prepared and closed at the end: oltp_common.lua prepares 9 per
         // table (point, simple/sum/order/distinct range, index and non-index update, delete, insert) plus BEGIN and COMMIT.
@@ -83,6 +85,6 @@ public sealed partial class SysbenchRecordTests
         Assert.Equal(prepared, mocks.Count(m => Operation(m) == "COM_STMT_PREPARE"));
         Assert.Equal(prepared, mocks.Count(m => Operation(m) == "COM_STMT_CLOSE"));
         _output.WriteLine($"sysbench: {transactions} transactions, {queries} queries (total), {errors} ignored errors; mocks: {executes} COM_STMT_EXECUTE, {prepared} COM_STMT_PREPARE, {prepared} COM_STMT_CLOSE, {threads} handshakes, {mocks.Count} in all");
-        Assert.Equal(executes + (2 * prepared) + threads, mocks.Count);
+        Assert.Equal(executes + texts + (2 * prepared) + threads, mocks.Count);
     }
 }

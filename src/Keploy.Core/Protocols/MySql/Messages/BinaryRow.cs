@@ -53,14 +53,8 @@ public sealed record BinaryRow(int PayloadLength, byte SequenceId, byte[] NullBi
     /// <summary>The row node as Keploy writes it.</summary>
     public YamlMappingNode ToYaml(IReadOnlyList<ColumnDefinition41> columns)
     {
-        YamlSequenceNode values = new();
-        for (int i = 0; i < Values.Count; i++)
-        {
-            ColumnDefinition41? c = i < columns.Count ? columns[i] : null;
-            values.Add(Map(("type", Int(c?.Type ?? 253)), ("name", Str(c?.Name ?? "")), ("value", Values[i]), ("unsigned", Bool(c?.Unsigned ?? false))));
-        }
-
-        return Map(("header", Header(PayloadLength, SequenceId)), ("values", values), ("okAfterRow", Bool(true)), ("rowNullBuffer", BlockBytes(NullBitmap)));
+        return Map(("header", Header(PayloadLength, SequenceId)), ("values", TextRow.ColumnValues(columns, Values)), ("okAfterRow", Bool(true)),
+            ("rowNullBuffer", BlockBytes(NullBitmap)));
     }
 
     /// <summary>Reads a row node.</summary>

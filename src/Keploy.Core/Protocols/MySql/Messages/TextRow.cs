@@ -42,14 +42,20 @@ public sealed record TextRow(int PayloadLength, byte SequenceId, IReadOnlyList<b
     /// <summary>The row node with each value's column type, name and unsigned flag, as Keploy writes it.</summary>
     public YamlMappingNode ToYaml(IReadOnlyList<ColumnDefinition41> columns)
     {
-        YamlSequenceNode values = new();
-        for (int i = 0; i < Values.Count; i++)
+        return Map(("header", Header(PayloadLength, SequenceId)), ("values", ColumnValues(columns, Values.Select(v => v is null ? Null() : Text(v)).ToList())));
+    }
+
+    /// <summary>A row's <c>values</c>: each value with its column's type, name and unsigned flag, as Keploy writes them.</summary>
+    internal static YamlSequenceNode ColumnValues(IReadOnlyList<ColumnDefinition41> columns, IReadOnlyList<YamlNode> values)
+    {
+        YamlSequenceNode seq = new();
+        for (int i = 0; i < values.Count; i++)
         {
             ColumnDefinition41? c = i < columns.Count ? columns[i] : null;
-            values.Add(Map(("type", Int(c?.Type ?? 253)), ("name", Str(c?.Name ?? "")), ("value", Values[i] is { } v ? Text(v) : Null()), ("unsigned", Bool(c?.Unsigned ?? false))));
+            seq.Add(Map(("type", Int(c?.Type ?? 253)), ("name", Str(c?.Name ?? "")), ("value", values[i]), ("unsigned", Bool(c?.Unsigned ?? false))));
         }
 
-        return Map(("header", Header(PayloadLength, SequenceId)), ("values", values));
+        return seq;
     }
 
     /// <summary>Reads a row node.</summary>
