@@ -34,15 +34,16 @@ internal static class MariaDbServer
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             Run("stop", dir);
-            try
+            for (int attempt = 0; attempt < 5 && Directory.Exists(dir); attempt++)
             {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    Thread.Sleep(200); // the server's last files may still be closing
+                }
             }
         };
         return (port, dir);
