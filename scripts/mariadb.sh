@@ -3,7 +3,8 @@
 # Usage: scripts/mariadb.sh start|stop|status|env
 # Port: $MARIADB_PORT; when unset, `start` takes a free port and prints `MARIADB_PORT=<n>` on stdout (the only stdout line of
 # `start`; messages go to stderr). Data: $MARIADB_DIR, default /tmp/keploy-mariadb-<port>, so parallel instances never collide.
-# `stop`, `status` and `env` need MARIADB_PORT or MARIADB_DIR (the port is kept in $MARIADB_DIR/port).
+# `stop`, `status` and `env` need MARIADB_PORT or MARIADB_DIR (the port is kept in $MARIADB_DIR/port); MARIADB_PURGE=1 `stop`
+# also removes $MARIADB_DIR.
 # The server listens on 127.0.0.1 only (no TCP elsewhere; its socket is $MARIADB_DIR/mysqld.sock), user `keploy` password
 # `keploy` (MARIADB_PASSWORD) with mysql_native_password (MariaDB has no caching_sha2_password), database `keploy`.
 # Runs as the `mysql` OS user (or --user=root when there is none). Idempotent: `start` on a running instance only reports it.
@@ -107,6 +108,8 @@ stop() {
   fi
   for i in $(seq 1 100); do port_open || break; sleep 0.1; done
   if port_open; then log "127.0.0.1:$PORT is still open"; exit 1; fi
+  # MARIADB_PURGE=1: also remove the data directory (test fixtures and benches on throw-away instances).
+  if [[ "${MARIADB_PURGE:-0}" == "1" ]]; then rm -rf "$DIR"; fi
 }
 
 status() {

@@ -22,6 +22,7 @@ internal static class MariaDbServer
 
     private static (int, string) Start()
     {
+        RemoveStale();
         string dir = Path.Combine(Path.GetTempPath(), "keploy-mariadb-test-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         (int code, string stdout, string stderr) = Run("start", dir);
         if (code != 0)
@@ -49,6 +50,37 @@ internal static class MariaDbServer
         return (port, dir);
     }
 
+    /// <summary>
+    /// Removes the data directories of earlier test processes that are gone (the test host may be stopped before its exit handler
+    /// finishes); a directory whose creating process still runs is left alone.
+    /// </summary>
+    private static void RemoveStale()
+    {
+        foreach (string dir in Directory.EnumerateDirectories(Path.GetTempPath(), "keploy-mariadb-test-*"))
+        {
+            string[] parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length < 4 || !int.TryParse(parts[3], out int pid) || pid == Environment.ProcessId || ProcessAlive(pid))
+            {
+                continue;
+            }
+
+            Run("stop", dir);
+        }
+    }
+
+    private static bool ProcessAlive(int pid)
+    {
+        try
+        {
+            using Process p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static (int, string, string) Run(string verb, string dir)
     {
         ProcessStartInfo psi = new("bash", Path.Combine(TestPaths.RepoRoot, "scripts", "mariadb.sh") + " " + verb)
@@ -57,6 +89,7 @@ internal static class MariaDbServer
             RedirectStandardError = true,
         };
         psi.Environment["MARIADB_DIR"] = dir;
+        psi.Environment["MARIADB_PURGE"] = "1";
         psi.Environment.Remove("MARIADB_PORT");
         using Process p = Process.Start(psi)!;
         Task<string> err = p.StandardError.ReadToEndAsync();
