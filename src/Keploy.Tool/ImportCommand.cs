@@ -67,6 +67,7 @@ internal static class ImportCommand
         command.Options.Add(CommandLineOptions.ConfigPath);
         command.Options.Add(CommandLineOptions.ProxyPort);
         command.Options.Add(CommandLineOptions.PassThroughPorts);
+        command.Options.Add(CommandLineOptions.MySqlPorts);
         command.Options.Add(CommandLineOptions.ApiTimeout);
         command.Options.Add(CommandLineOptions.Delay);
         command.Options.Add(CommandLineOptions.NoSanitize);
@@ -110,6 +111,7 @@ internal static class ImportCommand
             Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
             ProxyPort = settings.ProxyPort,
             PassThroughPorts = settings.PassThroughPorts,
+            MySqlPorts = settings.MySqlPorts,
             Debug = console.Debug ? console.DebugLine : null,
         };
         using ShutdownSignals stop = new(cancellationToken);

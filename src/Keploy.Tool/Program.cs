@@ -114,5 +114,6 @@ internal static class Program
         command.Options.Add(CommandLineOptions.ProxyPort);
         command.Options.Add(CommandLineOptions.DnsPort);
         command.Options.Add(CommandLineOptions.PassThroughPorts);
+        command.Options.Add(CommandLineOptions.MySqlPorts);
     }
 }

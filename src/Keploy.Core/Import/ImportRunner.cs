@@ -45,6 +45,9 @@ public sealed class ImportOptions
     /// <summary>With <see cref="AppCommand"/>: ports never redirected.</summary>
     public List<int> PassThroughPorts { get; set; } = new();
 
+    /// <summary>With <see cref="AppCommand"/>: MySQL ports besides 3306 and 4000 (<c>--mysql-ports</c>).</summary>
+    public List<int> MySqlPorts { get; set; } = new();
+
     /// <summary>Debug lines, or null.</summary>
     public Action<string>? Debug { get; set; }
 }
@@ -192,7 +195,7 @@ public sealed class ImportRunner
             Debug = _options.Debug,
         };
         using CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        RecordSession session = new(options, ProtocolRegistry.All(), _log);
+        RecordSession session = new(options, ProtocolRegistry.All(_options.MySqlPorts), _log);
         Task<RecordSummary> recording = session.RunAsync(stop.Token);
         int skipped = 0;
         try
