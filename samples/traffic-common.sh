@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared by the samples' traffic scripts (sourced, not run): loopback-only BASE_URL handling, the optional TRAFFIC_WAIT for the
 # port, and `call EXPECTED_STATUS METHOD PATH [curl args...]`, which prints each status, counts unexpected ones in $failures and
-# leaves the response body in $body_file. The sourcing script sets $script (its name) and $default_base first.
+# leaves the response body in $body_file, and `field KEY...` (a value of that body; a number indexes a list). The sourcing script
+# sets $script (its name) and $default_base first.
 
 base="${1:-$default_base}"
 base="${base%/}"
@@ -41,3 +42,13 @@ call() {
 }
 
 json=(-H 'Content-Type: application/json')
+
+# field KEY...: a value of the last JSON answer (empty when the answer is not JSON or has no such field); numbers index lists.
+field() {
+  python3 -c 'import json,sys
+try:
+    v = json.load(open(sys.argv[1]))
+    for k in sys.argv[2:]: v = v[int(k)] if isinstance(v, list) else v[k]
+    print(v)
+except (ValueError, KeyError, IndexError, TypeError): print("")' "$body_file" "$@"
+}
