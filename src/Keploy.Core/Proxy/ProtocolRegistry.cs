@@ -5,10 +5,11 @@ namespace Keploy.Core.Proxy;
 /// <summary>The protocols the proxy understands, in detection order.</summary>
 public static class ProtocolRegistry
 {
-    /// <summary>Every built-in integration (HTTP/1.x, PostgreSQL).</summary>
+    /// <summary>Every built-in integration (HTTP/1.x, PostgreSQL, Redis).</summary>
     public static IReadOnlyList<IProtocolIntegration> All() => new IProtocolIntegration[]
     {
         new HttpIntegration(),
         new Keploy.Core.Protocols.Postgres.PostgresIntegration(),
+        new Keploy.Core.Protocols.Redis.RedisIntegration(),
     };
 }
