@@ -15,6 +15,14 @@ script=shop-traffic.sh
 default_base=http://127.0.0.1:8083
 # shellcheck source=traffic-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/traffic-common.sh"
+# TRAFFIC_WAIT_PORTS="P..." (with TRAFFIC_WAIT): also wait for these loopback ports (the services behind the gateway), with a
+# plain TCP connect, so the wait is not recorded.
+for port in ${TRAFFIC_WAIT_PORTS:-}; do
+  for ((i = 0; i < ${TRAFFIC_WAIT:-0} * 4; i++)); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
+    sleep 0.25
+  done
+done
 laptop=11111111-1111-4111-8111-111111111111
 mouse=22222222-2222-4222-8222-222222222222
 run="$(date +%s%N)"

@@ -8,9 +8,13 @@
 #      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks;
 #   4. makes a private CA and a certificate with openssl, starts FxRates over HTTPS with it and records the Payments service
 #      (trusts the CA through SSL_CERT_FILE; PostgreSQL over sslmode=require; JWT sessions) while samples/payments-traffic.sh
-#      runs; stops FxRates and PostgreSQL and replays Payments with --freeze-time (its clock at each recorded request's time).
-#   Ends with the total over the three replays: "N passed, N failed".
-# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments}/keploy (default DIR: a fresh
+#      runs; stops FxRates and PostgreSQL and replays Payments with --freeze-time (its clock at each recorded request's time);
+#   5. the Shop (the seed's e-commerce sample): starts MariaDB and Redis (scripts/mariadb.sh, scripts/redis.sh), the user
+#      service (EF Core + Pomelo), the product service (Dapper + Redis cache) and the gateway on free ports, records the order
+#      service (MySqlConnector + Dapper, HTTP to both services) while samples/shop-traffic.sh follows the seed's Postman flow
+#      through the gateway; stops all of them (each port checked closed) and replays the order service.
+#   Ends with the total over the four replays: "N passed, N failed".
+# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments,Shop}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
@@ -48,13 +52,16 @@ export CATALOG_URL="http://127.0.0.1:$catalog_port"   # read by Orders (appsetti
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:$orders_port"
 inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:$inventory_port"
-for app in Orders Inventory Payments; do
+for app in Orders Inventory Payments Shop; do
   mkdir -p "$work/$app"
   [[ -f "$work/$app/keploy.yml" ]] || cp "samples/$app/keploy.yml" "$work/$app/keploy.yml"
 done
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [[ -n "${SHOP_MARIADB_PORT:-}" ]]; then shop_stop_deps >/dev/null 2>&1 || true; fi   # the Shop's MariaDB and Redis, on failure
+}
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
@@ -86,7 +93,7 @@ replay() {
 
 status=0
 
-say "1/3 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
+say "1/4 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
 dotnet "$catalog_dll" --urls "http://127.0.0.1:$catalog_port" >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port "$catalog_port"
@@ -96,7 +103,7 @@ kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed "$catalog_port" Catalog
 replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
-say "2/3 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
+say "2/4 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:55432"
 bash scripts/postgres.sh start
 record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh "http://127.0.0.1:$inventory_port"
 say "Stopping PostgreSQL: the replay must not need it"
@@ -104,7 +111,7 @@ bash scripts/postgres.sh stop
 closed 55432 PostgreSQL
 replay "$work/Inventory" "$inventory_cmd" --health-url "http://127.0.0.1:$inventory_port/health" || status=1
 
-say "3/3 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
+say "3/4 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
 tls="$work/Payments/tls"
 bash samples/Payments/make-certs.sh "$tls"
 fx_port="${FXRATES_PORT:-$(free_port)}"
@@ -127,7 +134,20 @@ bash scripts/postgres.sh stop
 closed "$pg_port" PostgreSQL
 replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
 
-say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy and $work/Payments/keploy"
+say "4/4 Shop: the order service (MariaDB through MySqlConnector + Dapper) calls the user and product services over HTTP"
+# shellcheck source=../samples/Shop/services.sh
+source samples/Shop/services.sh
+shop_start_deps
+shop_cmd="$(shop_orders_cmd)"
+export TRAFFIC_WAIT_PORTS="$SHOP_ORDERS_PORT"   # shop-traffic.sh goes through the gateway: wait for the order service too
+record "$work/Shop" "$shop_cmd" samples/shop-traffic.sh "$SHOP_GATEWAY_URL"
+unset TRAFFIC_WAIT_PORTS
+say "Stopping MariaDB, Redis, the user and product services and the gateway: the replay must need none of them"
+shop_stop_deps
+for port in "$SHOP_MARIADB_PORT" "$SHOP_REDIS_PORT"; do closed "$port" "MariaDB/Redis"; done
+replay "$work/Shop" "$shop_cmd" --health-url "http://127.0.0.1:$SHOP_ORDERS_PORT/health" || status=1
+
+say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy, $work/Payments/keploy and $work/Shop/keploy"
 passed=0; failed=0
 for t in "${totals[@]}"; do
   [[ -n "$t" ]] || { failed=$((failed + 1)); continue; }
