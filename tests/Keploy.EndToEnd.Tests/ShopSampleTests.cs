@@ -10,7 +10,7 @@ namespace Keploy.EndToEnd.Tests;
 public sealed class ShopSampleTests
 {
     [Fact]
-    public void Traffic_gets_the_expected_answers_from_the_shop_on_real_MariaDB_and_Redis()
+    public async Task Traffic_gets_the_expected_answers_from_the_shop_on_real_MariaDB_and_Redis()
     {
         ProcessStartInfo start = new("bash", "samples/Shop/check.sh")
         {
@@ -21,15 +21,20 @@ public sealed class ShopSampleTests
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        using CancellationTokenSource timeout = new(TimeSpan.FromMinutes(8));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
             Assert.Fail("samples/Shop/check.sh did not finish within 8 minutes");
         }
 
-        string output = stdout.Result + stderr.Result;
+        string output = await stdout + await stderr;
         Assert.True(process.ExitCode == 0, $"check.sh exited {process.ExitCode}:\n{output}");
         Assert.Contains("shop-traffic.sh: all requests got the expected status", output, StringComparison.Ordinal);
-        Assert.Matches(@"POST +/api/v1/orders +409", output);   // a paid order cannot be cancelled
+        Assert.Matches(@"POST +/api/v1/orders/[0-9a-f-]+/cancel +409", output);   // a paid order cannot be cancelled
     }
 }
