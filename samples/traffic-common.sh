@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Shared by the samples' traffic scripts (sourced, not run): loopback-only BASE_URL handling, the optional TRAFFIC_WAIT for the
 # port, and `call EXPECTED_STATUS METHOD PATH [curl args...]`, which prints each status, counts unexpected ones in $failures and
-# leaves the response body in $body_file, and `field KEY...` (a value of that body; a number indexes a list). The sourcing script
-# sets $script (its name) and $default_base first.
+# leaves the response body in $body_file (each request may take TRAFFIC_MAX_TIME seconds, default 30), and `field KEY...` (a value
+# of that body; a number indexes a list). The sourcing script sets $script (its name) and $default_base first.
 
 base="${1:-$default_base}"
 base="${base%/}"
@@ -31,7 +31,7 @@ call() {
   local expected="$1" method="$2" path="$3"
   shift 3
   local status
-  status="$(curl --silent --show-error --noproxy '*' --max-time 10 -o "$body_file" -w '%{http_code}' \
+  status="$(curl --silent --show-error --noproxy '*' --max-time "${TRAFFIC_MAX_TIME:-30}" -o "$body_file" -w '%{http_code}' \
     -X "$method" "$@" "$base$path")" || status="000"
   if [[ "$status" == "$expected" ]]; then
     printf '%-6s %-44s %s\n' "$method" "$path" "$status"

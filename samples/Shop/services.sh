@@ -12,7 +12,7 @@
 shop_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 shop_free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 shop_wait_port() {
-  for ((i = 0; i < 600; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  for ((i = 0; i < 1200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   echo "services.sh: $2 never opened 127.0.0.1:$1 (log in $SHOP_LOG_DIR)" >&2; return 1
 }
 shop_dll() { echo "$shop_root/samples/Shop/$1/bin/Release/net10.0/Shop.$1.dll"; }

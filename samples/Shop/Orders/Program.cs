@@ -21,12 +21,12 @@ builder.Services.AddSingleton<OrdersTable>();
 builder.Services.AddHttpClient<UsersClient>(c =>
 {
     c.BaseAddress = new Uri(builder.Configuration["USERS_URL"] ?? "http://127.0.0.1:8082");
-    c.Timeout = TimeSpan.FromSeconds(10);
+    c.Timeout = TimeSpan.FromSeconds(30);
 });
 builder.Services.AddHttpClient<ProductsClient>(c =>
 {
     c.BaseAddress = new Uri(builder.Configuration["PRODUCTS_URL"] ?? "http://127.0.0.1:8081");
-    c.Timeout = TimeSpan.FromSeconds(10);
+    c.Timeout = TimeSpan.FromSeconds(30);
 });
 var app = builder.Build();
 
