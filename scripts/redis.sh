@@ -70,6 +70,7 @@ logfile $LOG
 dir $DIR
 save ""
 appendonly no
+enable-debug-command local
 CONF
   if [[ -n "${REDIS_PASSWORD:-}" ]]; then echo "requirepass \"$REDIS_PASSWORD\"" >>"$CONF"; fi
   echo "$REDIS_PORT" >"$DIR/port"

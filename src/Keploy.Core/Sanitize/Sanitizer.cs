@@ -85,13 +85,19 @@ public sealed class Sanitizer
     /// <summary>
     /// Sanitizes a document in place: for <c>kind: Http</c> test cases and mocks, <c>spec.req</c> (header values, <c>url</c>,
     /// <c>url_params</c>, <c>body</c>) and <c>spec.resp</c> (header values, <c>body</c>) are patched node by node, so every other field
-    /// stays as read; a test case's <c>curl</c> is rebuilt from the sanitized request. Other kinds are left alone (PostgreSQL passwords
+    /// stays as read; a test case's <c>curl</c> is rebuilt from the sanitized request. <c>kind: Redis</c> (and Generic) mocks have their
+    /// AUTH frames replaced (<see cref="Keploy.Core.Protocols.Redis.RedisSecrets"/>). Other kinds are left alone (PostgreSQL passwords
     /// are never recorded). Returns true when something was replaced.
     /// </summary>
     /// <exception cref="KeployFormatException">The Http spec is malformed.</exception>
     /// <exception cref="IOException">secret.yaml could not be written.</exception>
     public bool Document(KeployDocument document)
     {
+        if (document.Kind is Keploy.Core.Protocols.Redis.RedisMock.RedisKind or Keploy.Core.Protocols.Redis.RedisMock.GenericKind)
+        {
+            return Keploy.Core.Protocols.Redis.RedisSecrets.Mask(document, Store);
+        }
+
         if (document.Kind != "Http")
         {
             return false;

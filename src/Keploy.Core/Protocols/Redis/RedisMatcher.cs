@@ -14,6 +14,14 @@ internal static class RedisMatcher
 {
     private static readonly ConditionalWeakTable<Mock, Entry> Cache = new();
 
+    /// <summary>Option keywords compared case-insensitively (the server reads them so: <c>set k v ex 10</c> = <c>SET k v EX 10</c>).</summary>
+    private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "EX", "PX", "EXAT", "PXAT", "NX", "XX", "GT", "LT", "KEEPTTL", "GET", "CH", "INCR", "WITHSCORES", "WITHSCORE", "LIMIT", "MATCH",
+        "COUNT", "TYPE", "BYSCORE", "BYLEX", "REV", "LEFT", "RIGHT", "BEFORE", "AFTER", "BLOCK", "STREAMS", "NOMKSTREAM", "MAXLEN",
+        "MINID", "AUTH", "SETNAME", "SETINFO", "LIB-NAME", "LIB-VER", "ASYNC", "SYNC", "REPLACE", "ABSTTL", "IDLETIME", "FREQ",
+    };
+
     /// <summary>The match form of a live or recorded command.</summary>
     public static MatchRequest Request(RedisCommand command)
     {
@@ -21,7 +29,13 @@ internal static class RedisMatcher
         for (int i = 1; i < command.Arguments.Count; i++)
         {
             byte[] a = command.Arguments[i];
-            fields.Add(new MatchField("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.Latin1.GetString(a), Encoding.UTF8.GetString(a)));
+            string exact = Encoding.Latin1.GetString(a);
+            if (a.Length <= 10 && Keywords.Contains(exact))
+            {
+                exact = exact.ToUpperInvariant();
+            }
+
+            fields.Add(new MatchField("arg" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), exact, Encoding.UTF8.GetString(a)));
         }
 
         return new MatchRequest(Shape(command), fields);

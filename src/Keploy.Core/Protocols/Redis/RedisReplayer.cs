@@ -89,7 +89,7 @@ internal sealed class RedisReplayer
 
                     if (hit is not null && command.IsSubscribe && command.Name.Contains("SUB", StringComparison.Ordinal) && !command.Name.Contains("UNSUB", StringComparison.Ordinal))
                     {
-                        pushes.Add(SendPushesAsync(hit, output, life.Token));
+                        pushes.Add(SendPushesAsync(hit, command, output, life.Token));
                     }
 
                     if (command.Name == "QUIT")
@@ -251,6 +251,26 @@ internal sealed class RedisReplayer
         return _protocol >= 3 ? new RespMap(entries) : new RespArray(entries.SelectMany(e => new[] { e.Key, e.Value }).ToList());
     }
 
+    /// <summary>The channel of a <c>message</c> push, the pattern of a <c>pmessage</c> (what SUBSCRIBE/PSUBSCRIBE named), else null.</summary>
+    private static string? PushChannel(RedisMock push)
+    {
+        ReadOnlySequence<byte> bytes = new(push.ResponseBytes);
+        try
+        {
+            if (!RespReader.TryReadValue(ref bytes, out RespValue v, out _))
+            {
+                return null;
+            }
+
+            IReadOnlyList<RespValue>? items = RespValues.Unwrap(v) switch { RespPush p => p.Items, RespArray a => a.Items, _ => null };
+            return items is { Count: >= 3 } ? RespValues.AsText(items[1]) : null;
+        }
+        catch (RespProtocolException)
+        {
+            return null;
+        }
+    }
+
     private static TimeSpan? Delay(Mock mock)
     {
         if (mock.RequestTimestamp is not { } req || mock.ResponseTimestamp is not { } res)
@@ -262,14 +282,18 @@ internal sealed class RedisReplayer
         return d > MaxBlockingDelay ? MaxBlockingDelay : d;
     }
 
-    /// <summary>Sends the pushes recorded on the SUBSCRIBE mock's connection after its answer, at their recorded offsets.</summary>
-    private async Task SendPushesAsync(Mock subscribe, PipeWriter output, CancellationToken ct)
+    /// <summary>
+    /// Sends the pushes recorded on the SUBSCRIBE mock's connection after its answer, for the channels (or patterns) this command
+    /// subscribed, at their recorded offsets.
+    /// </summary>
+    private async Task SendPushesAsync(Mock subscribe, RedisCommand command, PipeWriter output, CancellationToken ct)
     {
         string? conn = subscribe.ConnectionId;
+        HashSet<string> channels = command.Arguments.Skip(1).Select(a => Encoding.UTF8.GetString(a)).ToHashSet(StringComparer.Ordinal);
         DateTimeOffset start = subscribe.ResponseTimestamp ?? subscribe.RequestTimestamp ?? DateTimeOffset.MinValue;
         List<(Mock Mock, RedisMock View)> pushes = _pool.GetAll(Kinds)
             .Select(m => (Mock: m, View: RedisMatcher.Get(m)?.Mock))
-            .Where(x => x.View is { IsPush: true } && x.Mock.ConnectionId == conn && (x.Mock.RequestTimestamp ?? DateTimeOffset.MinValue) >= start && !_pool.IsConsumed(x.Mock))
+            .Where(x => x.View is { IsPush: true } && x.Mock.ConnectionId == conn && channels.Contains(PushChannel(x.View) ?? "") && (x.Mock.RequestTimestamp ?? DateTimeOffset.MinValue) >= start && !_pool.IsConsumed(x.Mock))
             .OrderBy(x => x.Mock.RequestTimestamp)
             .Select(x => (x.Mock, x.View!))
             .ToList();
