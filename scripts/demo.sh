@@ -139,6 +139,7 @@ say "4/4 Shop: the order service (MariaDB through MySqlConnector + Dapper) calls
 source samples/Shop/services.sh
 shop_start_deps
 shop_cmd="$(shop_orders_cmd)"
+export KEPLOY_MYSQL_PORTS="$SHOP_MARIADB_PORT"   # keploy.yml mysqlPorts: MySQL speaks first, so its port says what it is
 export TRAFFIC_WAIT_PORTS="$SHOP_ORDERS_PORT"   # shop-traffic.sh goes through the gateway: wait for the order service too
 record "$work/Shop" "$shop_cmd" samples/shop-traffic.sh "$SHOP_GATEWAY_URL"
 unset TRAFFIC_WAIT_PORTS

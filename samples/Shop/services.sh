@@ -8,6 +8,7 @@
 #   shop_orders_cmd    prints the command line that runs the order service on SHOP_ORDERS_PORT.
 #   shop_stop_deps     stops all of them (the order service is the caller's) and fails unless every port is closed afterwards.
 # Needs the services built (scripts/build-samples.sh). Service logs go to $SHOP_LOG_DIR (default: a new temporary folder).
+# SHOP_MARIADB_PORT, SHOP_REDIS_PORT and SHOP_ORDERS_PORT, when set, choose those ports instead of free ones.
 
 shop_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 shop_free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -19,7 +20,7 @@ shop_dll() { echo "$shop_root/samples/Shop/$1/bin/Release/net10.0/Shop.$1.dll"; 
 
 shop_start_deps() {
   SHOP_LOG_DIR="${SHOP_LOG_DIR:-$(mktemp -d /tmp/keploy-shop-logs.XXXXXX)}"
-  SHOP_MARIADB_PORT="$(shop_free_port)"; SHOP_REDIS_PORT="$(shop_free_port)"
+  SHOP_MARIADB_PORT="${SHOP_MARIADB_PORT:-$(shop_free_port)}"; SHOP_REDIS_PORT="${SHOP_REDIS_PORT:-$(shop_free_port)}"
   MARIADB_PORT="$SHOP_MARIADB_PORT" bash "$shop_root/scripts/mariadb.sh" start >/dev/null
   REDIS_PORT="$SHOP_REDIS_PORT" bash "$shop_root/scripts/redis.sh" start >/dev/null
   local server="Server=127.0.0.1;Port=$SHOP_MARIADB_PORT;User ID=keploy;Password=keploy"
