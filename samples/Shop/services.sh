@@ -20,6 +20,7 @@ shop_dll() { echo "$shop_root/samples/Shop/$1/bin/Release/net10.0/Shop.$1.dll"; 
 
 shop_start_deps() {
   SHOP_LOG_DIR="${SHOP_LOG_DIR:-$(mktemp -d /tmp/keploy-shop-logs.XXXXXX)}"
+  mkdir -p "$SHOP_LOG_DIR"
   SHOP_MARIADB_PORT="${SHOP_MARIADB_PORT:-$(shop_free_port)}"; SHOP_REDIS_PORT="${SHOP_REDIS_PORT:-$(shop_free_port)}"
   MARIADB_PORT="$SHOP_MARIADB_PORT" bash "$shop_root/scripts/mariadb.sh" start >/dev/null
   REDIS_PORT="$SHOP_REDIS_PORT" bash "$shop_root/scripts/redis.sh" start >/dev/null
