@@ -137,7 +137,8 @@ replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
 say "4/4 Shop: the order service (MariaDB through MySqlConnector + Dapper) calls the user and product services over HTTP"
 # shellcheck source=../samples/Shop/services.sh
 source samples/Shop/services.sh
-SHOP_LOG_DIR="$work/Shop-logs" shop_start_deps   # the services' logs, beside the recording
+SHOP_LOG_DIR="$work/Shop-logs"   # the services' logs, beside the recording
+shop_start_deps
 shop_cmd="$(shop_orders_cmd)"
 export KEPLOY_MYSQL_PORTS="$SHOP_MARIADB_PORT"   # keploy.yml mysqlPorts: MySQL speaks first, so its port says what it is
 export TRAFFIC_WAIT_PORTS="$SHOP_ORDERS_PORT"   # shop-traffic.sh goes through the gateway: wait for the order service too
