@@ -29,6 +29,12 @@ internal static class CommandLineOptions
         AllowMultipleArgumentsPerToken = true,
     };
 
+    public static readonly Option<string[]> MySqlPorts = new("--mysql-ports", "--mysqlPorts")
+    {
+        Description = "Destination ports that are MySQL/MariaDB besides 3306 and 4000 (comma-separated or repeated).",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     public static readonly Option<string?> RecordTimer = new("--record-timer", "--recordTimer") { Description = "Stop recording after this long (Go duration: 30s, 5m)." };
 
     public static readonly Option<int?> Delay = new("--delay", "-d") { Description = "Longest wait in seconds for the app to accept connections before replay (default 5).", CustomParser = r => ParseInt(r, "--delay") };

@@ -110,5 +110,6 @@ internal static class Program
         command.Options.Add(CommandLineOptions.ConfigPath);
         command.Options.Add(CommandLineOptions.ProxyPort);
         command.Options.Add(CommandLineOptions.PassThroughPorts);
+        command.Options.Add(CommandLineOptions.MySqlPorts);
     }
 }

@@ -38,7 +38,7 @@ internal static class RecordCommand
 
         using ShutdownSignals stop = new(cancellationToken);
 
-        RecordSession session = new(options, ProtocolRegistry.All(), line => console.Info(line));
+        RecordSession session = new(options, ProtocolRegistry.All(settings.MySqlPorts), line => console.Info(line));
         session.TestCaseRecorded += (testCase, request, response) =>
             console.Info($"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {request.Method} {request.Url} -> {response.StatusCode}");
 

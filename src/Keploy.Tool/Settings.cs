@@ -23,6 +23,9 @@ internal sealed class Settings
 
     public List<int> PassThroughPorts { get; init; } = new();
 
+    /// <summary>MySQL ports besides 3306 and 4000 (<c>--mysql-ports</c>, keploy.yml <c>mysqlPorts</c>).</summary>
+    public List<int> MySqlPorts { get; init; } = new();
+
     public TimeSpan? RecordTimer { get; init; }
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromSeconds(5);
@@ -66,6 +69,10 @@ internal sealed class Settings
             ? CommandLineOptions.ParsePorts(CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.PassThroughPorts)), "--pass-through-ports")
             : config.BypassRules.Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path)).Select(r => r.Port).ToList();
 
+        List<int> mysqlPorts = CommandLineOptions.IsGiven(parse, CommandLineOptions.MySqlPorts)
+            ? CommandLineOptions.ParsePorts(CommandLineOptions.SplitList(parse.GetValue(CommandLineOptions.MySqlPorts)), "--mysql-ports")
+            : config.MySqlPorts;
+
         string? recordTimerText = parse.GetValue(CommandLineOptions.RecordTimer);
         TimeSpan? recordTimer = recordTimerText is not null
             ? CommandLineOptions.ParseDuration(recordTimerText, "--record-timer")
@@ -91,6 +98,7 @@ internal sealed class Settings
             Command = parse.GetValue(CommandLineOptions.Command) ?? NonEmpty(config.Command),
             ProxyPort = parse.GetValue(CommandLineOptions.ProxyPort) ?? config.ProxyPort,
             PassThroughPorts = passThrough,
+            MySqlPorts = mysqlPorts,
             RecordTimer = recordTimer,
             Delay = TimeSpan.FromSeconds(parse.GetValue(CommandLineOptions.Delay) ?? config.Test.Delay),
             HealthUrl = parse.GetValue(CommandLineOptions.HealthUrl) ?? NonEmpty(config.Test.HealthUrl),
@@ -133,6 +141,11 @@ internal sealed class Settings
             throw new FormatException($"pass-through port must be 1-65535 (--pass-through-ports or keploy.yml bypassRules), got {badPort}");
         }
 
+        if (MySqlPorts.FirstOrDefault(p => p is < 1 or > 65535) is int badMySql and not 0)
+        {
+            throw new FormatException($"MySQL port must be 1-65535 (--mysql-ports or keploy.yml mysqlPorts), got {badMySql}");
+        }
+
         if (Delay < TimeSpan.Zero)
         {
             throw new FormatException($"delay must be 0 or more seconds (--delay or keploy.yml test.delay), got {Delay.TotalSeconds:0}");
@@ -164,6 +177,7 @@ internal sealed class Settings
         ApiTimeout = ApiTimeout,
         ProxyPort = ProxyPort,
         PassThroughPorts = PassThroughPorts,
+        MySqlPorts = MySqlPorts,
         Host = Host,
         Port = Port,
         GlobalNoise = GlobalNoise,

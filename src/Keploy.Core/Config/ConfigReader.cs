@@ -77,6 +77,25 @@ internal sealed class ConfigReader
         throw Error(node, key, "an integer");
     }
 
+    /// <summary>A sequence of integers (<c>mysqlPorts: [3307, 13306]</c>); absent or null leaves it unset.</summary>
+    public void IntList(YamlMappingNode map, string key, Action<List<int>> set)
+    {
+        if (Sequence(map, key) is not { } seq)
+        {
+            return;
+        }
+
+        List<int> list = new();
+        foreach (YamlNode item in seq.Children)
+        {
+            list.Add(item is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)
+                ? v
+                : throw Error(item, key + "[]", "an integer"));
+        }
+
+        set(list);
+    }
+
     public void Bool(YamlMappingNode map, string key, Action<bool> set)
     {
         YamlNode? node = YamlNodes.Get(map, key);

@@ -56,6 +56,9 @@ public sealed class KeployConfig
     /// <summary><c>cmdType</c> (<c>native</c>).</summary>
     public string CmdType { get; set; } = "native";
 
+    /// <summary><c>mysqlPorts</c>: destination ports that are MySQL besides the built-in 3306 and 4000 (Keploy v3).</summary>
+    public List<int> MySqlPorts { get; set; } = new();
+
     /// <summary><c>bypassRules</c>: <c>[{path, host, port}]</c> relayed without recording.</summary>
     public List<BypassRule> BypassRules { get; set; } = new();
 
@@ -126,6 +129,7 @@ public sealed class KeployConfig
         r.Bool(map, "disableTele", v => config.DisableTele = v);
         r.Bool(map, "disableMapping", v => config.DisableMapping = v);
         r.String(map, "cmdType", v => config.CmdType = v);
+        r.IntList(map, "mysqlPorts", v => config.MySqlPorts = v);
         if (r.Sequence(map, "bypassRules") is { } rules)
         {
             foreach (YamlNode item in rules.Children)
@@ -184,6 +188,16 @@ public sealed class KeployConfig
         }
 
         Set(template, "bypassRules", rules);
+        if (MySqlPorts.Count > 0)
+        {
+            var ports = new YamlSequenceNode { Style = YamlDotNet.Core.Events.SequenceStyle.Flow };
+            foreach (int p in MySqlPorts)
+            {
+                ports.Add(KeployYaml.Int(p));
+            }
+
+            Set(template, "mysqlPorts", ports);
+        }
         Test.Write(SubMap(template, "test"));
         Record.Write(SubMap(template, "record"));
 

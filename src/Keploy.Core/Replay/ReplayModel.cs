@@ -38,6 +38,9 @@ public sealed class ReplayOptions
     /// <summary>Destination ports never redirected (<c>--pass-through-ports</c>, at most 10).</summary>
     public List<int> PassThroughPorts { get; set; } = new();
 
+    /// <summary>MySQL ports besides 3306 and 4000 (<c>--mysql-ports</c>, keploy.yml <c>mysqlPorts</c>).</summary>
+    public List<int> MySqlPorts { get; set; } = new();
+
     /// <summary>Host requests are sent to instead of the recorded one (<c>--host</c>), or null to keep the recorded URL's host.</summary>
     public string? Host { get; set; }
 

@@ -36,7 +36,7 @@ public sealed class ReplayRunner
 
     /// <summary>Creates a runner with the built-in protocols.</summary>
     public ReplayRunner(ReplayOptions options)
-        : this(options, ProtocolRegistry.All())
+        : this(options, ProtocolRegistry.All(options.MySqlPorts))
     {
     }
 

@@ -109,6 +109,7 @@ internal sealed class ReplayRunnerReplayer : ITestSetReplayer
                 .Where(r => r.Port > 0 && string.IsNullOrEmpty(r.Host) && string.IsNullOrEmpty(r.Path))
                 .Select(r => r.Port)
                 .ToList(),
+            MySqlPorts = config.MySqlPorts,
             Port = port,
             GlobalNoise = config.Test.GlobalNoise,
             IgnoreOrdering = config.Test.IgnoreOrdering,

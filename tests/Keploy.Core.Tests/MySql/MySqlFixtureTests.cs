@@ -41,6 +41,15 @@ public sealed class MySqlFixtureTests
             foreach (string key in new[] { "requests", "responses" })
             {
                 YamlSequenceNode original = (YamlSequenceNode)YamlNodes.Get(mock.Spec, key)!;
+                foreach (YamlMappingNode e in original.Children.OfType<YamlMappingNode>())
+                {
+                    // A cleartext password (caching_sha2_password full authentication over TLS) is never written back.
+                    if (YamlNodes.GetString(YamlNodes.GetMapping(e, "header"), "packet_type") == AuthSwitchResponse.PlainPassword)
+                    {
+                        YamlNodes.Set(e, "message", new YamlScalarNode(""));
+                    }
+                }
+
                 IReadOnlyList<MySqlEntry> entries = key == "requests" ? recorded.Requests : recorded.Responses;
                 YamlSequenceNode rebuilt = new(entries.Select(MySqlMockWriter.Entry));
                 string expected = KeployYamlWriter.ToText(new YamlMappingNode { { key, original } }, KeployYaml.MockIndent);

@@ -178,7 +178,7 @@ public sealed class MySqlRecordReplayTests
         (ProxyServer replay, ConcurrentQueue<string> log) = MySqlHarness.StartReplay(pool);
         await using (replay)
         {
-            await using MySqlConnection c = new(MySqlHarness.Via(replay.Port, password: "anything", database: "order_db"));
+            await using MySqlConnection c = new(MySqlHarness.Via(replay.Port, password: "anything", database: "order_db") + ";Allow User Variables=true");
             await c.OpenAsync();
             Assert.Equal("8.0.44", c.ServerVersion);
             await using (MySqlCommand cmd = new("CREATE DATABASE IF NOT EXISTS order_db", c))

@@ -213,6 +213,13 @@ internal sealed class MySqlReplayer
                 return [new OkPacket(0, 0, 0, MySqlServerStatus.Autocommit, 0, Array.Empty<byte>()).Encode(_session)];
             }
 
+            if (!_pool.StrictMocks && msg is ComQuery q && MySqlSql.IsSessionStatement(q.Query) && MySqlSql.Normalize(q.Query).StartsWith("SET ", StringComparison.OrdinalIgnoreCase))
+            {
+                // A driver's own session setting (MySqlConnector's SET NAMES) the recording does not have: it returns no data.
+                _connection.Warn($"driver upgrade? session statement '{TextDiff.Truncate(q.Query, 120)}' was not recorded; answered OK");
+                return [new OkPacket(0, 0, 0, MySqlServerStatus.Autocommit, 0, Array.Empty<byte>()).Encode(_session)];
+            }
+
             return Miss(live);
         }
 
