@@ -68,12 +68,16 @@ internal sealed class RedisTestServer : IDisposable
         }
 
         (int code, _, string stderr) = Run("stop", Port, Directory, _password);
-        try
+        for (int attempt = 0; attempt < 5 && System.IO.Directory.Exists(Directory); attempt++)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                Thread.Sleep(100);
+            }
         }
 
         if (code != 0)
@@ -110,4 +114,16 @@ internal sealed class RedisTestServer : IDisposable
         p.WaitForExit();
         return (p.ExitCode, stdout, err.Result);
     }
+}
+
+/// <summary>An xUnit class fixture: one private server for a test class, stopped (port checked closed) when the class is done.</summary>
+public sealed class RedisServerFixture : IDisposable
+{
+    private readonly RedisTestServer _server = RedisTestServer.Start();
+
+    /// <summary>The running server.</summary>
+    internal RedisTestServer Server => _server;
+
+    /// <inheritdoc />
+    public void Dispose() => _server.Dispose();
 }

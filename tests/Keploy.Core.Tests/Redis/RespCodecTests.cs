@@ -7,15 +7,22 @@ namespace Keploy.Core.Tests.Redis;
 
 /// <summary>The RESP codec on bytes redis-server itself sent (DEBUG PROTOCOL after HELLO 3) and on the spec's examples.</summary>
 [Trait("Category", "Redis")]
-public sealed class RespCodecTests
+public sealed class RespCodecTests : IClassFixture<RedisServerFixture>
 {
+    private static int _port;
+
+    public RespCodecTests(RedisServerFixture fixture)
+    {
+        _port = fixture.Server.Port;
+    }
+
     private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
 
     /// <summary>Sends commands on one raw connection and returns the bytes of each answer (read until it parses).</summary>
     private static List<byte[]> Ask(params string[] inlineCommands)
     {
         using TcpClient tcp = new();
-        tcp.Connect("127.0.0.1", RedisTestServer.Shared.Port);
+        tcp.Connect("127.0.0.1", _port);
         NetworkStream stream = tcp.GetStream();
         stream.ReadTimeout = 10_000;
         List<byte[]> answers = new();

@@ -9,7 +9,10 @@ namespace Keploy.Core.Protocols.Redis;
 /// </summary>
 public sealed class RedisCommand
 {
-    private static readonly HashSet<string> SessionNames = new(StringComparer.Ordinal) { "HELLO", "AUTH", "CLIENT", "SELECT", "PING", "QUIT", "RESET", "READONLY", "READWRITE" };
+    private static readonly HashSet<string> SessionNames = new(StringComparer.Ordinal) { "HELLO", "AUTH", "CLIENT", "SELECT", "PING", "ECHO", "QUIT", "RESET", "READONLY", "READWRITE" };
+
+    /// <summary>Server-description queries clients send while connecting (StackExchange.Redis, Lettuce): reusable like the handshake.</summary>
+    private static readonly HashSet<string> DescriptionOperations = new(StringComparer.Ordinal) { "INFO", "CONFIG GET", "CLUSTER NODES", "CLUSTER SLOTS", "CLUSTER SHARDS", "CLUSTER INFO", "SENTINEL MASTERS", "COMMAND", "COMMAND DOCS", "COMMAND INFO", "COMMAND COUNT" };
     private static readonly HashSet<string> BlockingNames = new(StringComparer.Ordinal) { "BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF" };
     private static readonly HashSet<string> SubscribeNames = new(StringComparer.Ordinal) { "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE" };
 
@@ -39,8 +42,13 @@ public sealed class RedisCommand
         ? Name + " " + Encoding.UTF8.GetString(Arguments[1]).ToUpperInvariant()
         : Name;
 
-    /// <summary>Connection-state commands (HELLO, AUTH, CLIENT *, SELECT, PING, ...): session mocks, answered at replay without a mock when none matches.</summary>
-    public bool IsSession => SessionNames.Contains(Name);
+    /// <summary>
+    /// Connection-state commands (HELLO, AUTH, CLIENT *, SELECT, PING, ECHO, ...), server-description queries (INFO, CONFIG GET,
+    /// CLUSTER NODES, ...) and StackExchange.Redis's own <c>__Booksleeve_*</c> keys and channels: session mocks (<c>type: config</c>),
+    /// never consumed, so a client that reconnects is answered again. Connection commands without a mock are answered at replay.
+    /// </summary>
+    public bool IsSession => SessionNames.Contains(Name) || DescriptionOperations.Contains(Operation)
+        || (Arguments.Count > 1 && Arguments[1].AsSpan().StartsWith("__Booksleeve_"u8));
 
     /// <summary>Blocking commands (BLPOP, BRPOP, BLMOVE, BZPOPMIN, XREAD/XREADGROUP with BLOCK, WAIT): replayed after their recorded delay.</summary>
     public bool IsBlocking => BlockingNames.Contains(Name) || (Name is "XREAD" or "XREADGROUP" && Arguments.Any(a => Encoding.UTF8.GetString(a).Equals("BLOCK", StringComparison.OrdinalIgnoreCase)));

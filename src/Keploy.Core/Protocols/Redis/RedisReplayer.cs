@@ -159,6 +159,12 @@ internal sealed class RedisReplayer
             return (session, null);
         }
 
+        if (command.IsSubscribe)
+        {
+            // No recorded subscription: confirm it as the server would; no message will be pushed (none was recorded).
+            return (Confirmations(command), null);
+        }
+
         string summary = command.Describe();
         (Mock? closest, string? diff) = Closest(command, live);
         string message = $"ERR keploy: no mock for {summary}" + (closest is null ? "" : $" (closest: {closest.Name}{(diff is null ? "" : ": " + diff)})");
@@ -210,6 +216,8 @@ internal sealed class RedisReplayer
                 }
 
                 return RespWriter.Encode(HelloMap());
+            case "ECHO" when command.Arguments.Count == 2:
+                return RespWriter.Encode(new RespBulkString(command.Arguments[1]));
             case "PING":
                 return command.Arguments.Count > 1 ? RespWriter.Encode(new RespBulkString(command.Arguments[1])) : RespWriter.Encode(new RespSimpleString("PONG"));
             case "RESET":
@@ -233,6 +241,38 @@ internal sealed class RedisReplayer
             default:
                 return null;
         }
+    }
+
+    private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
+
+    /// <summary>A server's confirmations of a SUBSCRIBE-family command: one per channel, with the connection's subscription count.</summary>
+    private byte[] Confirmations(RedisCommand command)
+    {
+        string kind = command.Name.ToLowerInvariant();
+        bool unsubscribe = kind.Contains("unsub", StringComparison.Ordinal);
+        List<string> names = command.Arguments.Skip(1).Select(a => Encoding.UTF8.GetString(a)).ToList();
+        if (unsubscribe && names.Count == 0)
+        {
+            names = _channels.ToList();
+        }
+
+        System.Buffers.ArrayBufferWriter<byte> w = new();
+        foreach (string name in names.DefaultIfEmpty(""))
+        {
+            if (unsubscribe)
+            {
+                _channels.Remove(name);
+            }
+            else
+            {
+                _channels.Add(name);
+            }
+
+            List<RespValue> items = new() { new RespBulkString(Encoding.UTF8.GetBytes(kind)), new RespBulkString(name.Length == 0 && unsubscribe ? null : Encoding.UTF8.GetBytes(name)), new RespInteger(_channels.Count) };
+            RespWriter.Write(w, _protocol >= 3 ? new RespPush(items) : new RespArray(items));
+        }
+
+        return w.WrittenSpan.ToArray();
     }
 
     private RespValue HelloMap()
