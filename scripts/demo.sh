@@ -66,10 +66,11 @@ trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
 
-# record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL: records while the traffic script runs, then stops the recorder (SIGTERM).
+# record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL [FLAGS...]: records while the traffic script runs, then stops the recorder
+# (SIGTERM).
 record() {
   say "Recording $(basename "$1"): ${keploy[*]} record -c \"$2\""
-  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s) &
+  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s "${@:5}") &
   local recorder=$!; pids+=("$recorder")
   TRAFFIC_WAIT=60 "$3" "$4"
   sleep 1   # let the last exchanges be written
@@ -140,14 +141,14 @@ source samples/Shop/services.sh
 SHOP_LOG_DIR="$work/Shop-logs"   # the services' logs, beside the recording
 shop_start_deps
 shop_cmd="$(shop_orders_cmd)"
-export KEPLOY_MYSQL_PORTS="$SHOP_MARIADB_PORT"   # keploy.yml mysqlPorts: MySQL speaks first, so its port says what it is
 export TRAFFIC_WAIT_PORTS="$SHOP_ORDERS_PORT"   # shop-traffic.sh goes through the gateway: wait for the order service too
-record "$work/Shop" "$shop_cmd" samples/shop-traffic.sh "$SHOP_GATEWAY_URL"
+# MySQL speaks first, so only its port says what it is: --mysql-ports names MariaDB's (3306 and 4000 are known already).
+record "$work/Shop" "$shop_cmd" samples/shop-traffic.sh "$SHOP_GATEWAY_URL" --mysql-ports "$SHOP_MARIADB_PORT"
 unset TRAFFIC_WAIT_PORTS
 say "Stopping MariaDB, Redis, the user and product services and the gateway: the replay must need none of them"
 shop_stop_deps
 for port in "$SHOP_MARIADB_PORT" "$SHOP_REDIS_PORT"; do closed "$port" "MariaDB/Redis"; done
-replay "$work/Shop" "$shop_cmd" --health-url "http://127.0.0.1:$SHOP_ORDERS_PORT/health" || status=1
+replay "$work/Shop" "$shop_cmd" --health-url "http://127.0.0.1:$SHOP_ORDERS_PORT/health" --mysql-ports "$SHOP_MARIADB_PORT" || status=1
 
 say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy, $work/Payments/keploy and $work/Shop/keploy"
 passed=0; failed=0
