@@ -11,15 +11,6 @@ script=payments-traffic.sh
 default_base=http://127.0.0.1:5400
 # shellcheck source=traffic-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/traffic-common.sh"
-# field KEY...: a value of the last JSON answer (empty when the answer is not JSON or has no such field).
-field() {
-  python3 -c 'import json,sys
-try:
-    v = json.load(open(sys.argv[1]))
-    for k in sys.argv[2:]: v = v[k]
-    print(v)
-except (ValueError, KeyError, TypeError): print("")' "$body_file" "$@"
-}
 
 call 200 GET    /health
 call 201 POST   /sessions "${json[@]}" --data '{"user":"alice"}'

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Shared by the samples' traffic scripts (sourced, not run): loopback-only BASE_URL handling, the optional TRAFFIC_WAIT for the
 # port, and `call EXPECTED_STATUS METHOD PATH [curl args...]`, which prints each status, counts unexpected ones in $failures and
-# leaves the response body in $body_file. The sourcing script sets $script (its name) and $default_base first.
+# leaves the response body in $body_file (each request may take TRAFFIC_MAX_TIME seconds, default 30), and `field KEY...` (a value
+# of that body; a number indexes a list). The sourcing script sets $script (its name) and $default_base first.
 
 base="${1:-$default_base}"
 base="${base%/}"
@@ -30,7 +31,7 @@ call() {
   local expected="$1" method="$2" path="$3"
   shift 3
   local status
-  status="$(curl --silent --show-error --noproxy '*' --max-time 10 -o "$body_file" -w '%{http_code}' \
+  status="$(curl --silent --show-error --noproxy '*' --max-time "${TRAFFIC_MAX_TIME:-30}" -o "$body_file" -w '%{http_code}' \
     -X "$method" "$@" "$base$path")" || status="000"
   if [[ "$status" == "$expected" ]]; then
     printf '%-6s %-44s %s\n' "$method" "$path" "$status"
@@ -41,3 +42,13 @@ call() {
 }
 
 json=(-H 'Content-Type: application/json')
+
+# field KEY...: a value of the last JSON answer (empty when the answer is not JSON or has no such field); numbers index lists.
+field() {
+  python3 -c 'import json,sys
+try:
+    v = json.load(open(sys.argv[1]))
+    for k in sys.argv[2:]: v = v[int(k)] if isinstance(v, list) else v[k]
+    print(v)
+except (ValueError, KeyError, IndexError, TypeError): print("")' "$body_file" "$@"
+}

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
-# Builds the sample services (samples/Catalog, samples/Orders, samples/Inventory, samples/FxRates, samples/Payments, samples/Quotes) in Release and prints how to start them.
+# Builds the sample services (samples/Catalog, samples/Orders, samples/Inventory, samples/FxRates, samples/Payments, samples/Quotes
+# and the Shop's samples/Shop/{Users,Products,Orders,Gateway}) in Release and prints how to start them.
 # Start them with `dotnet <dll>` rather than `dotnet run` (no MSBuild at start-up, so the app starts fast).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for app in Catalog Orders Inventory FxRates Payments Quotes; do
-  if ! log="$(dotnet build "$root/samples/$app/$app.csproj" -c Release -nologo -v quiet 2>&1)"; then
+projects=(Catalog/Catalog Orders/Orders Inventory/Inventory FxRates/FxRates Payments/Payments Quotes/Quotes)
+for service in Users Products Orders Gateway; do projects+=("Shop/$service/Shop.$service"); done
+for project in "${projects[@]}"; do
+  if ! log="$(dotnet build "$root/samples/$project.csproj" -c Release -nologo -v quiet 2>&1)"; then
     echo "$log" >&2
-    echo "build-samples.sh: building samples/$app failed" >&2
+    echo "build-samples.sh: building samples/$project.csproj failed" >&2
     exit 1
   fi
 done
 
 echo "Built:"
-for app in Catalog Orders Inventory FxRates Payments Quotes; do
-  echo "  $root/samples/$app/bin/Release/net10.0/$app.dll"
+for project in "${projects[@]}"; do
+  echo "  $root/samples/${project%/*}/bin/Release/net10.0/${project##*/}.dll"
 done
 echo "Start (each in its own shell, or with & ):"
 echo "  dotnet $root/samples/Catalog/bin/Release/net10.0/Catalog.dll   # http://127.0.0.1:5200"
@@ -30,3 +33,4 @@ echo "  SSL_CERT_FILE=/tmp/payments-tls/ca.crt dotnet $root/samples/Payments/bin
 echo "  $root/samples/payments-traffic.sh"
 echo "  dotnet $root/samples/Quotes/bin/Release/net10.0/Quotes.dll      # gRPC over h2c on http://127.0.0.1:5500"
 echo "  $root/samples/quotes-traffic.sh"
+echo "  bash $root/samples/Shop/check.sh    # the Shop: MariaDB, Redis, its four services and samples/shop-traffic.sh, no keploy"

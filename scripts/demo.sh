@@ -12,11 +12,15 @@
 #      `import postman -c` (the app recorded with its mocks while the collection's requests are sent); stops FxRates and
 #      PostgreSQL and replays both Payments test-sets with --freeze-time (its clock at each recorded request's time);
 #   5. records the Quotes gRPC service (Grpc.AspNetCore, h2c) while samples/quotes-traffic.sh makes unary, server-streaming
-#      and failing calls with curl --http2-prior-knowledge (each call a kind: gRPC test case) and replays it.
+#      and failing calls with curl --http2-prior-knowledge (each call a kind: gRPC test case) and replays it;
+#   6. the Shop (the seed's e-commerce sample): starts MariaDB and Redis (scripts/mariadb.sh, scripts/redis.sh), the user
+#      service (EF Core + Pomelo), the product service (Dapper + Redis cache) and the gateway on free ports, records the order
+#      service (MySqlConnector + Dapper, HTTP to both services) while samples/shop-traffic.sh follows the seed's Postman flow
+#      through the gateway; stops all of them (each port checked closed) and replays the order service.
 #   Ends with each sample's HTML report path and coverage line ("Orders coverage: 95.8% (statement), 100.0% (API schema)":
 #   `dotnet keploy test` instruments a copy of the app with coverlet; Orders serves its OpenAPI document), then the total over
-#   the replays: "N passed, N failed".
-# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments,Quotes}/keploy (default DIR: a fresh
+#   the five replays: "N passed, N failed".
+# Usage: bash scripts/demo.sh [DIR]   recordings go to DIR/{Orders,Inventory,Payments,Quotes,Shop}/keploy (default DIR: a fresh
 #        temporary folder, so the committed recordings in samples/*/keploy are left alone; pass `samples` to re-record them).
 # Env:   KEPLOY_DEMO_SKIP_SETUP=1  skip apt/build/tool install (used by the end-to-end test, which built already)
 #        KEPLOY=<command>          how to run the tool (default: dotnet keploy)
@@ -60,7 +64,7 @@ export CATALOG_URL="http://127.0.0.1:$catalog_port"   # read by Orders (appsetti
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:$orders_port"
 inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:$inventory_port"
-for app in Orders Inventory Payments; do
+for app in Orders Inventory Payments Shop; do
   mkdir -p "$work/$app"
   [[ -f "$work/$app/keploy.yml" ]] || cp "samples/$app/keploy.yml" "$work/$app/keploy.yml"
 done
@@ -70,15 +74,17 @@ cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
   bash "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true
   rm -rf "$KEPLOY_PG_DIR"
+  if [[ -n "${SHOP_MARIADB_PORT:-}" ]]; then shop_stop_deps >/dev/null 2>&1 || true; fi   # the Shop's MariaDB and Redis, on failure
 }
 trap cleanup EXIT
 wait_port() { for ((i = 0; i < 200; i++)); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is still listening on $1" >&2; exit 1; fi; }
 
-# record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL: records while the traffic script runs, then stops the recorder (SIGTERM).
+# record APP_DIR APP_COMMAND TRAFFIC_SCRIPT URL [FLAGS...]: records while the traffic script runs, then stops the recorder
+# (SIGTERM).
 record() {
   say "Recording $(basename "$1"): ${keploy[*]} record -c \"$2\""
-  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s) &
+  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s "${@:5}") &
   local recorder=$!; pids+=("$recorder")
   TRAFFIC_WAIT=60 "$3" "$4"
   sleep 1   # let the last exchanges be written
@@ -107,7 +113,7 @@ replay() {
 
 status=0
 
-say "1/4 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
+say "1/5 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
 dotnet "$catalog_dll" --urls "http://127.0.0.1:$catalog_port" >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
 wait_port "$catalog_port"
@@ -117,7 +123,7 @@ kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
 closed "$catalog_port" Catalog
 replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
-say "2/4 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
+say "2/5 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
 bash scripts/postgres.sh start
 record "$work/Inventory" "$inventory_cmd" samples/inventory-traffic.sh "http://127.0.0.1:$inventory_port"
 say "Stopping PostgreSQL: the replay must not need it"
@@ -125,7 +131,7 @@ bash scripts/postgres.sh stop
 closed "$KEPLOY_PG_PORT" PostgreSQL
 replay "$work/Inventory" "$inventory_cmd" --health-url "http://127.0.0.1:$inventory_port/health" || status=1
 
-say "3/4 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
+say "3/5 Payments calls FxRates over HTTPS (private CA), stores payments in PostgreSQL over TLS, answers from JWT expiry"
 tls="$work/Payments/tls"
 bash samples/Payments/make-certs.sh "$tls"
 fx_port="${FXRATES_PORT:-$(free_port)}"
@@ -152,7 +158,7 @@ bash scripts/postgres.sh stop
 closed "$pg_port" PostgreSQL
 replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
 
-say "4/4 Quotes answers gRPC over h2c (unary and server-streaming): each call is recorded as a gRPC test case"
+say "4/5 Quotes answers gRPC over h2c (unary and server-streaming): each call is recorded as a gRPC test case"
 quotes_port="${QUOTES_PORT:-$(free_port)}"
 quotes_cmd="dotnet $root/samples/Quotes/bin/Release/net10.0/Quotes.dll --urls http://127.0.0.1:$quotes_port"
 mkdir -p "$work/Quotes"
@@ -160,7 +166,22 @@ record "$work/Quotes" "$quotes_cmd" samples/quotes-traffic.sh "http://127.0.0.1:
 closed "$quotes_port" Quotes
 replay "$work/Quotes" "$quotes_cmd" || status=1
 
-say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy, $work/Payments/keploy and $work/Quotes/keploy"
+say "5/5 Shop: the order service (MariaDB through MySqlConnector + Dapper) calls the user and product services over HTTP"
+# shellcheck source=../samples/Shop/services.sh
+source samples/Shop/services.sh
+SHOP_LOG_DIR="$work/Shop-logs"   # the services' logs, beside the recording
+shop_start_deps
+shop_cmd="$(shop_orders_cmd)"
+export TRAFFIC_WAIT_PORTS="$SHOP_ORDERS_PORT"   # shop-traffic.sh goes through the gateway: wait for the order service too
+# MySQL speaks first, so only its port says what it is: --mysql-ports names MariaDB's (3306 and 4000 are known already).
+record "$work/Shop" "$shop_cmd" samples/shop-traffic.sh "$SHOP_GATEWAY_URL" --mysql-ports "$SHOP_MARIADB_PORT"
+unset TRAFFIC_WAIT_PORTS
+say "Stopping MariaDB, Redis, the user and product services and the gateway: the replay must need none of them"
+shop_stop_deps
+for port in "$SHOP_MARIADB_PORT" "$SHOP_REDIS_PORT"; do closed "$port" "MariaDB/Redis"; done
+replay "$work/Shop" "$shop_cmd" --health-url "http://127.0.0.1:$SHOP_ORDERS_PORT/health" --mysql-ports "$SHOP_MARIADB_PORT" || status=1
+
+say "Recorded test-sets are in $work/Orders/keploy, $work/Inventory/keploy, $work/Payments/keploy, $work/Quotes/keploy and $work/Shop/keploy"
 passed=0; failed=0
 for t in "${totals[@]}"; do
   [[ -n "$t" ]] || { failed=$((failed + 1)); continue; }

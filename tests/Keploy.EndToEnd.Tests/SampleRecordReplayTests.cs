@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Keploy.EndToEnd.Tests;
 
 /// <summary>
-/// The product's main job on the real sample, with the real kernel: scripts/demo.sh records Orders (eBPF ingress + egress) while
-/// curl sends traffic, stops the downstream Catalog service, and replays with <c>dotnet keploy test</c>. Needs root.
+/// The product's main job on the real samples, with the real kernel: scripts/demo.sh records Orders (eBPF ingress + egress) while
+/// curl sends traffic, stops the downstream Catalog service, and replays with <c>dotnet keploy test</c>; likewise Inventory,
+/// Payments and the Shop's order service (MariaDB, Redis and two HTTP services stopped). Needs root.
 /// </summary>
 public sealed class SampleRecordReplayTests
 {
@@ -16,7 +17,7 @@ public sealed class SampleRecordReplayTests
         string work = Directory.CreateTempSubdirectory("keploy-e2e-").FullName;
         try
         {
-            (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(8));
+            (int exit, string output) = Run("bash", $"scripts/demo.sh {work}", TimeSpan.FromMinutes(20));
             Assert.True(exit == 0, $"demo.sh exited {exit}:\n{Tail(output)}");
 
             string set = Path.Combine(work, "Orders", "keploy", "test-set-0");
@@ -54,13 +55,25 @@ public sealed class SampleRecordReplayTests
             Assert.All(grpcTests, t => Assert.Matches(new Regex(@"^kind: gRPC$", RegexOptions.Multiline), File.ReadAllText(t)));
             Assert.Contains(grpcTests, t => Regex.Matches(File.ReadAllText(t), @"Acme Corporation").Count == 4);   // body + 3 streamed
 
+            // The Shop: its order service (MariaDB through MySqlConnector, HTTP to the user and product services), replayed with
+            // MariaDB, Redis, both services and the gateway stopped. shop-traffic.sh sends 18 requests that reach the order service.
+            string shopSet = Path.Combine(work, "Shop", "keploy", "test-set-0");
+            string[] shopTests = Directory.GetFiles(Path.Combine(shopSet, "tests"), "*.yaml");
+            Assert.True(shopTests.Length >= 18, $"expected at least 18 recorded order-service test cases, found {shopTests.Length}");
+            Assert.Contains(shopTests, t => File.ReadAllText(t).Contains("Idempotency-Key:", StringComparison.Ordinal));
+            string shopMocks = File.ReadAllText(Path.Combine(shopSet, "mocks.yaml"));
+            Assert.True(Regex.Matches(shopMocks, @"^kind: MySQL$", RegexOptions.Multiline).Count >= 18, "expected the order service's statements recorded as MySQL mocks");
+            Assert.Contains("/reserve", shopMocks, StringComparison.Ordinal);
+            Assert.Contains("/addresses", shopMocks, StringComparison.Ordinal);
+
             MatchCollection summaries = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
-            Assert.True(summaries.Count >= 5, $"expected a summary line per replay and a total:\n{Tail(output)}");
+            Assert.True(summaries.Count >= 6, $"expected a summary line per replay and a total:\n{Tail(output)}");
             Assert.Equal($"{tests.Length} passed, 0 failed", summaries[0].Value);
             Assert.Equal($"{pgTests.Length} passed, 0 failed", summaries[1].Value);
             Assert.Equal($"{payTests.Length + importTests.Length} passed, 0 failed", summaries[2].Value);
             Assert.Equal($"{grpcTests.Length} passed, 0 failed", summaries[3].Value);
-            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length + grpcTests.Length} passed, 0 failed", summaries[^1].Value);
+            Assert.Equal($"{shopTests.Length} passed, 0 failed", summaries[4].Value);
+            Assert.Equal($"{tests.Length + pgTests.Length + payTests.Length + importTests.Length + grpcTests.Length + shopTests.Length} passed, 0 failed", summaries[^1].Value);
 
             // The demo ends with each sample's HTML report and its coverage line: the .NET app's statements measured by coverlet during
             // the replay (> 0%), and for Orders, which serves /openapi/v1.json, the API schema coverage.
