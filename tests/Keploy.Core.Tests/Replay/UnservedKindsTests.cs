@@ -24,7 +24,7 @@ public sealed class UnservedKindsTests
     public async Task Unserved_kinds_of_every_set_are_listed_once_at_the_start()
     {
         string root = Path.Combine(Path.GetTempPath(), "keploy-unserved-" + Guid.NewGuid().ToString("N"));
-        string source = Path.Combine(TestPaths.Fixtures, "samples-go", "echo-mysql", "keploy", "test-set-0");
+        string source = Path.Combine(TestPaths.Fixtures, "samples-go", "aerospike-tls", "keploy", "test-set-0");
         try
         {
             foreach (string set in new[] { "test-set-0", "test-set-1" })
@@ -32,7 +32,7 @@ public sealed class UnservedKindsTests
                 string dir = Path.Combine(root, "keploy", set);
                 Directory.CreateDirectory(Path.Combine(dir, "tests"));
                 File.Copy(Path.Combine(source, "mocks.yaml"), Path.Combine(dir, "mocks.yaml"));
-                File.Copy(Path.Combine(source, "tests", "test-3.yaml"), Path.Combine(dir, "tests", "test-3.yaml"));
+                File.Copy(Path.Combine(source, "tests", "get-health-1.yaml"), Path.Combine(dir, "tests", "get-health-1.yaml"));
             }
 
             // Nothing listens on the port the requests go to: the tests fail fast; only the warnings matter here.
@@ -45,8 +45,8 @@ public sealed class UnservedKindsTests
 
             Assert.Equal(2, run.Sets.Count);
             string line = Assert.Single(observer.Warnings, w => w.Contains("cannot serve", StringComparison.Ordinal));
-            Assert.Contains("MySQL (20 in test-set-0, 20 in test-set-1)", line);
-            Assert.Contains("it serves DNS, Generic, Http, Postgres, PostgresV2", line);
+            Assert.Contains("Aerospike (114 in test-set-0, 114 in test-set-1)", line);
+            Assert.Contains("it serves DNS, Generic, Http, MySQL, Postgres, PostgresV2, Redis, gRPC", line);
         }
         finally
         {
