@@ -84,7 +84,7 @@ closed() { if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then echo "$2 is st
 # (SIGTERM).
 record() {
   say "Recording $(basename "$1"): ${keploy[*]} record -c \"$2\""
-  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s "${@:5}") &
+  (cd "$1" && exec "${keploy[@]}" record -c "$2" --record-timer 180s --proxy-port "$(free_port)" "${@:5}") &
   local recorder=$!; pids+=("$recorder")
   TRAFFIC_WAIT=60 "$3" "$4"
   sleep 1   # let the last exchanges be written
@@ -100,7 +100,7 @@ replay() {
   say "Replaying $(basename "$1"): ${keploy[*]} test -c \"$2\" ${*:3}"
   local log; log="$(mktemp)"
   set +e
-  (cd "$1" && "${keploy[@]}" test -c "$2" --disable-ansi "${@:3}") | tee "$log"
+  (cd "$1" && "${keploy[@]}" test -c "$2" --disable-ansi --proxy-port "$(free_port)" "${@:3}") | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
   totals+=("$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)")
@@ -149,7 +149,7 @@ payments_cmd="dotnet $root/samples/Payments/bin/Release/net10.0/Payments.dll --u
 record "$work/Payments" "$payments_cmd" samples/payments-traffic.sh "http://127.0.0.1:$payments_port"
 say "Importing the Payments Postman collection (login -> token variable -> authorised calls), recorded with its mocks"
 (cd "$work/Payments" && "${keploy[@]}" import postman "$root/samples/Payments/postman/payments.postman_collection.json" \
-  -c "$payments_cmd" --base-path "http://127.0.0.1:$payments_port" --disable-ansi) \
+  -c "$payments_cmd" --base-path "http://127.0.0.1:$payments_port" --proxy-port "$(free_port)" --disable-ansi) \
   || { echo "import postman failed" >&2; exit 1; }
 say "Stopping FxRates and PostgreSQL: the replay must need neither"
 kill "$fxrates" 2>/dev/null || true; wait "$fxrates" 2>/dev/null || true
