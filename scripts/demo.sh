@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The main job, end to end, on the sample (README's first command). On a fresh Debian/Ubuntu machine, as root:
 #   1. installs what is needed (apt packages, .NET restore/build), packs and installs the `dotnet keploy` global tool;
-#   2. starts the downstream Catalog service, records the Orders service with `dotnet keploy record` while
-#      samples/traffic.sh sends real traffic with curl; stops Catalog and replays with `dotnet keploy test`: Orders'
-#      calls to Catalog are served from the mocks;
+#   2. starts the downstream Catalog service (HTTP) and the Quotes service (gRPC over h2c), records the Orders service with
+#      `dotnet keploy record` while samples/traffic.sh sends real traffic with curl; stops both and replays with
+#      `dotnet keploy test`: Orders' calls to Catalog (kind: Http) and to Quotes (kind: gRPC) are served from the mocks;
 #   3. starts PostgreSQL (scripts/postgres.sh, Debian's packages), records the Inventory service (EF Core + Npgsql)
 #      while samples/inventory-traffic.sh runs; stops PostgreSQL and replays Inventory from the Postgres mocks;
 #   4. makes a private CA and a certificate with openssl, starts FxRates over HTTPS with it and records the Payments service
@@ -54,13 +54,14 @@ read -r -a keploy <<< "${KEPLOY:-dotnet keploy}"
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 orders_port="${ORDERS_PORT:-$(free_port)}"
 catalog_port="${CATALOG_PORT:-$(free_port)}"
+quotes_port="${QUOTES_PORT:-$(free_port)}"
 inventory_port="${INVENTORY_PORT:-$(free_port)}"
 # The demo's own PostgreSQL (scripts/postgres.sh) on a free port with its own data folder: the test suite's shared server on
 # 55432 is never stopped by a demo run, and two demos never meet.
 export KEPLOY_PG_PORT="${KEPLOY_PG_PORT:-$(free_port)}"
 export KEPLOY_PG_DIR="${KEPLOY_PG_DIR:-/tmp/keploy-demo-pg-$KEPLOY_PG_PORT}"
 export INVENTORY_DB="Host=127.0.0.1;Port=$KEPLOY_PG_PORT;Username=keploy;Password=keploy;Database=inventory"
-export CATALOG_URL="http://127.0.0.1:$catalog_port"   # read by Orders (appsettings key), at record and at replay alike
+export CATALOG_URL="http://127.0.0.1:$catalog_port" QUOTES_URL="http://127.0.0.1:$quotes_port"   # read by Orders (appsettings key), at record and at replay alike
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 orders_cmd="dotnet $root/samples/Orders/bin/Release/net10.0/Orders.dll --urls http://127.0.0.1:$orders_port"
 inventory_cmd="dotnet $root/samples/Inventory/bin/Release/net10.0/Inventory.dll --urls http://127.0.0.1:$inventory_port"
@@ -113,14 +114,18 @@ replay() {
 
 status=0
 
-say "1/5 Orders calls Catalog over HTTP. Starting Catalog on 127.0.0.1:$catalog_port"
+say "1/5 Orders calls Catalog over HTTP and Quotes over gRPC (h2c). Starting Catalog on 127.0.0.1:$catalog_port, Quotes on 127.0.0.1:$quotes_port"
 dotnet "$catalog_dll" --urls "http://127.0.0.1:$catalog_port" >/dev/null 2>&1 &
 catalog=$!; pids+=("$catalog")
+dotnet "$root/samples/Quotes/bin/Release/net10.0/Quotes.dll" --urls "http://127.0.0.1:$quotes_port" >/dev/null 2>&1 &
+quotes=$!; pids+=("$quotes")
 wait_port "$catalog_port"
+wait_port "$quotes_port"
 record "$work/Orders" "$orders_cmd" samples/traffic.sh "http://127.0.0.1:$orders_port"
-say "Stopping Catalog: the replay must not need it"
-kill "$catalog" 2>/dev/null || true; wait "$catalog" 2>/dev/null || true
+say "Stopping Catalog and Quotes: the replay must need neither"
+kill "$catalog" "$quotes" 2>/dev/null || true; wait "$catalog" "$quotes" 2>/dev/null || true
 closed "$catalog_port" Catalog
+closed "$quotes_port" Quotes
 replay "$work/Orders" "$orders_cmd" --health-url "http://127.0.0.1:$orders_port/health" || status=1
 
 say "2/5 Inventory stores its data in PostgreSQL through EF Core. Starting PostgreSQL on 127.0.0.1:$KEPLOY_PG_PORT"
@@ -159,7 +164,6 @@ closed "$pg_port" PostgreSQL
 replay "$work/Payments" "$payments_cmd" --freeze-time || status=1
 
 say "4/5 Quotes answers gRPC over h2c (unary and server-streaming): each call is recorded as a gRPC test case"
-quotes_port="${QUOTES_PORT:-$(free_port)}"
 quotes_cmd="dotnet $root/samples/Quotes/bin/Release/net10.0/Quotes.dll --urls http://127.0.0.1:$quotes_port"
 mkdir -p "$work/Quotes"
 record "$work/Quotes" "$quotes_cmd" samples/quotes-traffic.sh "http://127.0.0.1:$quotes_port"

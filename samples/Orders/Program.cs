@@ -1,7 +1,10 @@
-// Orders: the service under test. Every endpoint except /health calls Catalog over HTTP.
+// Orders: the service under test. The order endpoints call Catalog over HTTP; the price endpoints call Quotes over gRPC (h2c).
 using System.Net;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Mvc;
 using Orders;
+using QuotesClient = Quotes.Quotes.QuotesClient;
 
 // Content root = the build output, so appsettings.json is found whatever the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -12,6 +15,9 @@ builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5100"
 builder.Services.AddHttpClient<CatalogClient>(client =>
         client.BaseAddress = new Uri(builder.Configuration["CATALOG_URL"] ?? "http://127.0.0.1:5200"))
     .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AutomaticDecompression = DecompressionMethods.GZip });
+
+// Prices from the Quotes gRPC service over HTTP/2 without TLS (QUOTES_URL; default http://127.0.0.1:5500).
+builder.Services.AddSingleton(_ => new QuotesClient(GrpcChannel.ForAddress(builder.Configuration["QUOTES_URL"] ?? "http://127.0.0.1:5500")));
 
 // The OpenAPI document at /openapi/v1.json (Microsoft.AspNetCore.OpenApi): `dotnet keploy test` reads it for API schema coverage.
 builder.Services.AddOpenApi();
@@ -88,6 +94,35 @@ app.MapDelete("/orders/reservations/{reservationId}", async (string reservationI
     await catalog.ReleaseAsync(reservationId, ct)
         ? Results.NoContent()
         : Results.Problem(statusCode: 404, title: "Unknown reservation", detail: $"Catalog has no reservation '{reservationId}'."));
+
+// The price of a symbol: one unary gRPC call (GetQuote); Quotes' NOT_FOUND becomes a 404.
+app.MapGet("/orders/price/{symbol}", async (string symbol, QuotesClient quotes, CancellationToken ct) =>
+{
+    try
+    {
+        Quotes.Quote quote = await quotes.GetQuoteAsync(new Quotes.QuoteRequest { Symbol = symbol }, cancellationToken: ct);
+        return Results.Ok(new { symbol = quote.Symbol, name = quote.Name, price = quote.PriceCents / 100m });
+    }
+    catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+    {
+        return Results.Problem(statusCode: 404, title: "Unknown symbol", detail: ex.Status.Detail);
+    }
+});
+
+// A price feed: one server-streaming gRPC call (StreamQuotes), every streamed quote in the answer.
+app.MapGet("/orders/price-feed", async (string symbols, int? ticks, QuotesClient quotes, CancellationToken ct) =>
+{
+    Quotes.StreamRequest request = new() { Count = ticks ?? 3 };
+    request.Symbols.AddRange(symbols.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    using AsyncServerStreamingCall<Quotes.Quote> call = quotes.StreamQuotes(request, cancellationToken: ct);
+    List<object> prices = new();
+    await foreach (Quotes.Quote quote in call.ResponseStream.ReadAllAsync(ct))
+    {
+        prices.Add(new { symbol = quote.Symbol, tick = quote.Tick, price = quote.PriceCents / 100m, changePercent = quote.ChangePercent });
+    }
+
+    return Results.Ok(new { count = prices.Count, prices });
+});
 
 app.Run();
 

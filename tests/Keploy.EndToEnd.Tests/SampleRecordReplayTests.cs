@@ -25,6 +25,9 @@ public sealed class SampleRecordReplayTests
             Assert.True(tests.Length >= 6, $"expected at least 6 recorded test cases, found {tests.Length}");
             string mocks = File.ReadAllText(Path.Combine(set, "mocks.yaml"));
             Assert.True(Regex.Matches(mocks, @"^kind: Http$", RegexOptions.Multiline).Count >= 5, "expected the Catalog calls recorded as Http mocks");
+            // Orders' calls to Quotes with Grpc.Net.Client over h2c (two unary, one server-streaming, one NOT_FOUND): gRPC mocks,
+            // served at replay by the proxy's HTTP/2 server with Quotes stopped.
+            Assert.True(Regex.Matches(mocks, @"^kind: gRPC$", RegexOptions.Multiline).Count >= 4, "expected the Quotes calls recorded as gRPC mocks");
 
             // The EF Core / PostgreSQL sample, replayed with the server stopped.
             string pgSet = Path.Combine(work, "Inventory", "keploy", "test-set-0");
