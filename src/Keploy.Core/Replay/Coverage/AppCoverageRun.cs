@@ -90,10 +90,14 @@ public sealed class AppCoverageRun : IAsyncDisposable
         return run;
     }
 
-    /// <summary>For <see cref="ReplayOptions.BeforeAppStop"/>: fetches the app's OpenAPI document once, when no file was given.</summary>
+    /// <summary>
+    /// For <see cref="ReplayOptions.BeforeAppStop"/>: fetches the app's OpenAPI document once, when no file was given and the app is
+    /// a .NET app under coverage (ASP.NET serves the document itself). Any other app is not asked: a request the recording does not
+    /// hold could make it call its dependencies, whose missing mocks would be reported against the run; give it <c>--openapi</c>.
+    /// </summary>
     public async Task BeforeAppStop(Uri appBase, CancellationToken cancellationToken)
     {
-        if (_document is not null)
+        if (_document is not null || _session is null)
         {
             return;
         }
