@@ -69,6 +69,9 @@ internal static class CommandLineOptions
 
     public static readonly Option<bool?> DisableAutoHeaderNoise = new("--disableAutoHeaderNoise", "--disable-auto-header-noise") { Description = "Compare volatile headers (date, traceparent, ...) too." };
 
+    /// <summary><c>record --ingress-proxy</c>: record incoming calls through a forwarder on the app's port instead of syscall capture.</summary>
+    public static readonly Option<bool> IngressProxy = new("--ingress-proxy") { Description = "Record incoming calls through a forwarder on the app's port (the app is moved to another port) instead of copying its own socket syscalls with eBPF (the default, nothing in front of the app)." };
+
     /// <summary><c>record --no-sanitize</c>: write secrets as recorded instead of placeholders plus secret.yaml.</summary>
     public static readonly Option<bool> NoSanitize = new("--no-sanitize", "--noSanitize") { Description = "Record secrets (auth headers, cookies, tokens, passwords) in plain text instead of {{string .secret.<key> }} placeholders with their values in secret.yaml." };
 

@@ -46,6 +46,7 @@ internal static class Program
         AddShared(record);
         record.Options.Add(CommandLineOptions.RecordTimer);
         record.Options.Add(CommandLineOptions.NoSanitize);
+        record.Options.Add(CommandLineOptions.IngressProxy);
         record.SetAction((parse, ct) => RecordCommand.RunAsync(parse, ct));
         root.Subcommands.Add(record);
 

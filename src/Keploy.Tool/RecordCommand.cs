@@ -35,6 +35,7 @@ internal static class RecordCommand
             NotRecordedPorts = settings.NotRecordedPorts,
             RecordTimer = settings.RecordTimer,
             Sanitize = !parse.GetValue(CommandLineOptions.NoSanitize),
+            IngressCapture = !parse.GetValue(CommandLineOptions.IngressProxy),
             Debug = console.Debug ? console.DebugLine : null,
         };
 

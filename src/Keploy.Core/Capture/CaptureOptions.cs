@@ -27,6 +27,15 @@ public sealed class CaptureOptions
     /// </summary>
     public int DnsPort { get; set; }
 
+    /// <summary>
+    /// Record mode: record incoming connections by copying the app's own socket syscalls on them (accept, read/recvfrom/readv/recvmsg,
+    /// write/sendto/writev/sendmsg, close) to a ring buffer (<see cref="EbpfCapture.IngressSink"/>), so nothing is relayed in front of
+    /// the app and it keeps its port; Keploy v2's ingress design. False (or when the kernel refuses the raw tracepoint): the app's
+    /// listening ports are moved and a forwarder relays them (<see cref="EbpfCapture.ListenPortMoved"/>). Default false (the record
+    /// session turns it on, see <see cref="Record.RecordOptions.IngressCapture"/>).
+    /// </summary>
+    public bool IngressCapture { get; set; }
+
     /// <summary>Destination ports (host order) never redirected, and listening ports never moved; at most <see cref="MaxPassThroughPorts"/>.</summary>
     public IReadOnlyList<int> PassThroughPorts { get; set; } = [];
 }

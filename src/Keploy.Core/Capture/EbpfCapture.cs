@@ -10,7 +10,7 @@ namespace Keploy.Core.Capture;
 /// their TCP connects go to the proxy (<see cref="TryGetOriginalDestination"/> tells where they were going) and, in record mode, their
 /// listening ports are moved (<see cref="ListenPortMoved"/>). Follows Keploy's design (pkg/agent/hooks/linux), scoped to one cgroup.
 /// </summary>
-public sealed class EbpfCapture : IDisposable
+public sealed partial class EbpfCapture : IDisposable
 {
     private const int AfInet = 2;
     private const int AfInet6 = 10;
@@ -187,6 +187,7 @@ public sealed class EbpfCapture : IDisposable
 
         _stopping = true;
         _pollThread?.Join(TimeSpan.FromSeconds(5));
+        StopIngressCapture();
         lock (_sync)
         {
             foreach (IntPtr link in _links)
@@ -199,6 +200,12 @@ public sealed class EbpfCapture : IDisposable
             {
                 LibBpf.RingBufferFree(_ringBuffer);
                 _ringBuffer = IntPtr.Zero;
+            }
+
+            if (_dataRing != IntPtr.Zero)
+            {
+                LibBpf.RingBufferFree(_dataRing);
+                _dataRing = IntPtr.Zero;
             }
 
             if (_object != IntPtr.Zero)
@@ -272,6 +279,8 @@ public sealed class EbpfCapture : IDisposable
                 LibBpf.ProgramSetAutoload(FindProgram(name), record);
             }
 
+            PrepareIngress(record && Options.IngressCapture);
+
             int rc = LibBpf.ObjectLoad(_object);
             if (rc != 0)
             {
@@ -281,6 +290,11 @@ public sealed class EbpfCapture : IDisposable
         finally
         {
             File.Delete(objectPath);
+        }
+
+        if (Options.Mode == CaptureMode.Record && Options.IngressCapture)
+        {
+            AttachIngress();
         }
 
         WriteConfig();
@@ -308,6 +322,10 @@ public sealed class EbpfCapture : IDisposable
         if (Options.Mode == CaptureMode.Record)
         {
             StartRingBuffer();
+            if (IngressCaptureActive)
+            {
+                StartDataRing();
+            }
         }
     }
 
@@ -327,6 +345,12 @@ public sealed class EbpfCapture : IDisposable
         for (int i = 0; i < Options.PassThroughPorts.Count; i++)
         {
             config.PassPorts[i] = (uint)Options.PassThroughPorts[i];
+        }
+
+        if (IngressCaptureActive)
+        {
+            config.IngressCapture = 1;
+            config.AppCgroupId = CgroupId(_cgroup.Path);
         }
 
         uint key = 0;

@@ -35,6 +35,15 @@ internal static unsafe partial class LibBpf
     [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach_cgroup", SetLastError = true)]
     internal static partial IntPtr ProgramAttachCgroup(IntPtr prog, int cgroupFd);
 
+    [LibraryImport(LibraryName, EntryPoint = "bpf_program__attach", SetLastError = true)]
+    internal static partial IntPtr ProgramAttach(IntPtr prog);
+
+    [LibraryImport(LibraryName, EntryPoint = "bpf_map__set_max_entries")]
+    internal static partial int MapSetMaxEntries(IntPtr map, uint maxEntries);
+
+    [LibraryImport(LibraryName, EntryPoint = "ring_buffer__consume")]
+    internal static partial int RingBufferConsume(IntPtr rb);
+
     [LibraryImport(LibraryName, EntryPoint = "bpf_link__destroy")]
     internal static partial int LinkDestroy(IntPtr link);
 

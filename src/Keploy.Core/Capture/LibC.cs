@@ -20,6 +20,10 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
+    /// <summary>stat(2) into a caller's buffer of at least 144 bytes (struct stat); 0 or -1 with errno.</summary>
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    internal static unsafe partial int Stat(string path, byte* buffer);
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 

@@ -31,6 +31,13 @@ public sealed class RecordOptions
     /// </summary>
     public List<int> NotRecordedPorts { get; set; } = new();
 
+    /// <summary>
+    /// Record incoming calls by eBPF syscall capture of the app's own reads and writes (default true): nothing sits in front of the
+    /// app, which keeps its port. False (<c>--ingress-proxy</c>), or when the kernel refuses the raw tracepoint: the app's listening
+    /// port is moved and a forwarder on the original port relays and records (<see cref="IngressForwarder"/>).
+    /// </summary>
+    public bool IngressCapture { get; set; } = true;
+
     /// <summary>Stop recording after this long (<c>--record-timer</c>); null records until the app exits or Ctrl+C.</summary>
     public TimeSpan? RecordTimer { get; set; }
 

@@ -83,8 +83,27 @@ public sealed class RecordSession
             ProxyPort = _options.ProxyPort,
             DnsPort = dns.Port,
             PassThroughPorts = _options.PassThroughPorts,
+            IngressCapture = _options.IngressCapture,
         });
         dnsCapture = capture;
+        IngressCaptureRecorder? ingress = null;
+        if (capture.IngressCaptureActive)
+        {
+            ingress = new IngressCaptureRecorder(
+                (port, req, resp) => QueueTestCase(testCaseWriter, sanitizer, port, req, resp),
+                (port, req, resp) => QueueHttp2TestCase(testCaseWriter, sanitizer, port, req, resp),
+                _log);
+            foreach (int port in _options.NotRecordedPorts)
+            {
+                capture.ExcludeIngressPort(port);
+            }
+
+            capture.IngressSink = ingress;
+        }
+        else if (capture.IngressCaptureUnavailable is { } why)
+        {
+            _log($"ingress capture unavailable: {why} Incoming calls are relayed through a forwarder on the app's port instead.");
+        }
 
         Keploy.Core.Tls.TlsSetup tls = Keploy.Core.Tls.TlsSetup.Create(_options.AppEnvironment, _log);
         await using ProxyServer proxy = new(
@@ -97,6 +116,16 @@ public sealed class RecordSession
         ConcurrentDictionary<(AddressFamily, System.Net.IPAddress?, int), IngressForwarder> forwarders = new();
         capture.ListenPortMoved += moved =>
         {
+            if (ingress is not null)
+            {
+                bool captured = !_options.NotRecordedPorts.Contains(moved.OriginalPort);
+                System.Net.IPEndPoint bound = new(moved.Address ?? System.Net.IPAddress.Any, moved.OriginalPort);
+                _log(captured
+                    ? $"app listens on {bound}; recording incoming HTTP there (syscall capture, nothing in front of the app)"
+                    : $"app listens on {bound}; not recorded (record.filters excludes port {moved.OriginalPort})");
+                return;
+            }
+
             try
             {
                 bool recorded = !_options.NotRecordedPorts.Contains(moved.OriginalPort);
@@ -162,6 +191,19 @@ public sealed class RecordSession
         {
             _log("stopping the app");
             app.Stop(_options.StopGrace);
+        }
+
+        if (ingress is not null)
+        {
+            // The app is gone: every record it produced is in the ring buffer; parse them all before the writers finish.
+            capture.StopIngressCapture();
+            await ingress.CompleteAsync().ConfigureAwait(false);
+            (long lost, long skipped) = capture.IngressLosses;
+            if (lost > 0 || skipped > 0 || ingress.IncompleteConnections > 0)
+            {
+                _log($"ingress: {ingress.IncompleteConnections} connection(s) not recorded to the end: {lost} capture record(s) lost to a full ring buffer, " +
+                     $"{skipped} byte(s) over the capture limits; the app was not affected");
+            }
         }
 
         await proxy.StopAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
