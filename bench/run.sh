@@ -10,8 +10,11 @@
 #   haproxy          haproxy 2.6, nbthread 1, mode http (relay only)
 #   nginx            nginx 1.22, 1 worker, upstream keepalive (relay only)
 #   mitmdump -w      mitmdump reverse proxy writing every flow to a file (records every flow)
-#   keploy record    `dotnet keploy record -c "<Catalog>"`: the recorder's ingress, one test case per request
-#   keploy relay     the same with a keploy.yml `record.filters` exclude rule for the port (relayed, nothing recorded)
+#   keploy record    `dotnet keploy record -c "<Catalog>"`: ingress by eBPF syscall capture (nothing in front of the app),
+#                    one test case per request
+#   keploy excluded  the same with a keploy.yml `record.filters` exclude rule for the port (not captured, nothing recorded)
+#   keploy forward   `record --ingress-proxy`: the forwarder on the app's port relays and records every request
+#   keploy relay     `record --ingress-proxy` with the exclude rule: the forwarder relays untouched (relay only)
 # The anchors front one Catalog process; each keploy row starts its own (record starts the app). Per row: req/s (mean of the
 # rounds), ratio to direct, p50 and p99 (worst round). The record row checks that nothing was lost: test cases written =
 # responses answered (wrk's completed requests of warm-up and measurement plus the readiness probe).
@@ -121,14 +124,16 @@ wrk_run() {
 }
 
 declare -A sum_rps max_p50 max_p99 min_p50 min_p99 lost_of
-rows=(direct haproxy nginx mitmdump record relay)
+rows=(direct haproxy nginx mitmdump record relay forward forwardrelay)
 declare -A label=(
   [direct]="direct"
   [haproxy]="haproxy 2.6, 1 thread (relay only)"
   [nginx]="nginx 1.22, 1 worker, keepalive upstream (relay only)"
   [mitmdump]="mitmdump -w (records every flow)"
   [record]="dotnet keploy record (records every request)"
-  [relay]="dotnet keploy record, port excluded (relay only)"
+  [relay]="dotnet keploy record, port excluded (not captured)"
+  [forward]="dotnet keploy record --ingress-proxy (forwarder, records every request)"
+  [forwardrelay]="dotnet keploy record --ingress-proxy, port excluded (forwarder, relay only)"
 )
 
 # measure ROW URL: warm-up, then the measured run; accumulates the row's figures.
@@ -208,24 +213,28 @@ keploy_row() {
   local row="$1" dir="$work/$1-$2" app_port proxy_port pid written
   app_port="$(free_port)"; proxy_port="$(free_port)"
   mkdir -p "$dir"
-  if [[ "$row" == relay ]]; then
+  local flags=""
+  if [[ "$row" == relay || "$row" == forwardrelay ]]; then
     printf 'record:\n  filters:\n    - port: %s\n      filterPolicy: exclude\n' "$app_port" >"$dir/keploy.yml"
   fi
-  start_group "$row" "$dir" "exec dotnet $tool record --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
+  [[ "$row" == forward* ]] && flags="--ingress-proxy"
+  start_group "$row" "$dir" "exec dotnet $tool record $flags --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
   wait_ready "$row" "$pid" "http://127.0.0.1:$app_port/health"
   measure "$row" "http://127.0.0.1:$app_port$bench_path"
   stop_group "$pid"
   written="$(find "$dir/keploy" -path '*/tests/*.yaml' 2>/dev/null | wc -l)"
   answered=$((answered + 1)) # the readiness probe
-  if [[ "$row" == record ]]; then
+  if [[ "$row" == record || "$row" == forward ]]; then
     local lost=$((answered > written ? answered - written : 0))
-    record_lost_total=$((record_lost_total + lost))
-    record_written_total=$((record_written_total + written))
-    record_answered_total=$((record_answered_total + answered))
-    echo "  record    round $2: $written test cases written, $answered answered, $lost lost" >&2
-    grep -h 'behind\|could not' "$work/$row.log" | head -3 >&2 || true
+    if [[ "$row" == record ]]; then
+      record_lost_total=$((record_lost_total + lost))
+      record_written_total=$((record_written_total + written))
+      record_answered_total=$((record_answered_total + answered))
+    fi
+    printf '  %-9s round %d: %d test cases written, %d answered, %d lost\n' "$row" "$2" "$written" "$answered" "$lost" >&2
+    grep -h 'behind\|could not\|not recorded to the end' "$work/$row.log" | head -3 >&2 || true
   else
-    echo "  relay     round $2: $written test cases written (expected 0)" >&2
+    printf '  %-9s round %d: %d test cases written (expected 0)\n' "$row" "$2" "$written" >&2
   fi
   cp "$work/$row.log" "$work/$row-$2.log"
 }
@@ -237,6 +246,8 @@ for ((round = 1; round <= rounds; round++)); do
   measure mitmdump "http://127.0.0.1:$mitm_port$bench_path"
   keploy_row record "$round"
   keploy_row relay "$round"
+  keploy_row forward "$round"
+  keploy_row forwardrelay "$round"
 done
 for g in "$mitm_pid" "$nginx_pid" "$haproxy_pid" "$catalog_pid"; do stop_group "$g"; done
 
@@ -338,7 +349,8 @@ echo "goals:"
 verdict "record: ratio ${ratio[record]} >= 0.5" "${ratio[record]} >= 0.5"
 verdict "record: p99 ${max_p99[record]} ms <= 2 x haproxy p99 ${max_p99[haproxy]} ms" "${max_p99[record]} <= 2 * ${max_p99[haproxy]}"
 verdict "record: $record_lost_total lost ($record_written_total test cases written, $record_answered_total answered)" "$record_lost_total == 0"
-verdict "relay only: ratio ${ratio[relay]} >= haproxy ${ratio[haproxy]}" "${ratio[relay]} >= ${ratio[haproxy]}"
+verdict "not recorded (port excluded): ratio ${ratio[relay]} >= haproxy ${ratio[haproxy]}" "${ratio[relay]} >= ${ratio[haproxy]}"
+verdict "forwarder relay only (--ingress-proxy, port excluded): ratio ${ratio[forwardrelay]} >= haproxy ${ratio[haproxy]}" "${ratio[forwardrelay]} >= ${ratio[haproxy]}"
 if [[ "${SKIP_PG:-0}" != 1 ]]; then
   for script in select-only tpcb; do
     d="${tps[$script,direct]:-0}"; b="${tps[$script,pgbouncer]:-0}"; r="${tps[$script,record]:-0}"
