@@ -139,6 +139,12 @@ internal sealed class IngressCaptureRecorder : IIngressCaptureSink
             if (!read)
             {
                 c.Held.Add((false, data.ToArray(), time)); // the app spoke first: decided by the client's first bytes
+                if (c.Held.Sum(h => h.Bytes.Length) > HttpCapturedConnection.MaxUnansweredBytes)
+                {
+                    c.Kind = ConnectionKind.Ignored; // a server-first protocol, not HTTP
+                    c.Held.Clear();
+                }
+
                 return;
             }
 
