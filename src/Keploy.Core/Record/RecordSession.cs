@@ -21,7 +21,8 @@ public sealed record RecordSummary(string TestSetId, int TestCases, int Mocks, i
 
 /// <summary>
 /// One <c>dotnet keploy record</c> run: a new test-set, the app started in its own cgroup with eBPF hooks, outgoing connections
-/// recorded as mocks by the proxy, incoming HTTP exchanges recorded as test cases by the ingress forwarder. Test cases and mocks are
+/// recorded as mocks by the proxy, incoming HTTP exchanges recorded as test cases from the app's own syscalls
+/// (<see cref="IngressCaptureRecorder"/>; with <see cref="RecordOptions.IngressCapture"/> off, by the ingress forwarder). Test cases and mocks are
 /// queued as their exchanges complete and written by background writers (<see cref="TestCaseWriter"/>, <see cref="MockFileWriter"/>);
 /// a test case is written only after the mocks queued before it are in mocks.yaml, so a crash never leaves a test without its
 /// mocks; stopping writes everything queued and syncs it to disk, so a stop loses nothing already answered.
