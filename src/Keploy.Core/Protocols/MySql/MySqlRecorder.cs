@@ -383,7 +383,7 @@ internal sealed class MySqlRecorder
     {
         if (_connection.Recorder is IDeferredMockRecorder deferred)
         {
-            deferred.Record(() => MySqlMockWriter.Build(x));
+            deferred.Record(() => MySqlMockWriter.Build(x), x.Requests.Sum(e => (long)e.PayloadLength + 4) + x.Responses.Sum(e => (long)e.PayloadLength + 4));
         }
         else
         {

@@ -423,7 +423,7 @@ internal sealed class PostgresRecorder
         if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
         {
             // The exchange is finished (its lists are copies): build the mock on the recorder's writer, off this connection.
-            deferred.Record(() => PostgresMockWriter.Build(x));
+            deferred.Record(() => PostgresMockWriter.Build(x), x.Requests.Sum(f => (long)f.Raw.Length) + x.Responses.Sum(f => (long)f.Raw.Length));
             return;
         }
 

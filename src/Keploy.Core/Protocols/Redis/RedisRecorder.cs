@@ -224,7 +224,7 @@ internal sealed class RedisRecorder
     {
         if (_connection.Recorder is IDeferredMockRecorder deferred)
         {
-            deferred.Record(mock.ToMock);
+            deferred.Record(mock.ToMock, mock.Requests.Sum(r => (long)r.Length) + mock.Responses.Sum(r => (long)r.Length));
         }
         else
         {
