@@ -212,26 +212,18 @@ internal sealed class MySqlRecorder
 
     /// <summary>One direction for <see cref="RecordingRelay"/>: complete packets only, client packets observed before they go on;
     /// after a LOCAL INFILE request every byte goes on untouched.</summary>
-    private sealed class Direction : IRelayParser
+    private sealed class Direction(MySqlRecorder recorder, bool client) : IRelayParser
     {
-        private readonly MySqlRecorder _recorder;
-        private readonly bool _client;
         private readonly List<MySqlPacket> _packets = new();
 
-        public Direction(MySqlRecorder recorder, bool client)
-        {
-            _recorder = recorder;
-            _client = client;
-        }
-
-        public bool ObserveFirst => _client;
+        public bool ObserveFirst => client;
 
         public bool RelayPartial => false;
 
         public long Take(System.Buffers.ReadOnlySequence<byte> buffer)
         {
             _packets.Clear();
-            if (_recorder._passthrough)
+            if (recorder._passthrough)
             {
                 return buffer.Length;
             }
@@ -247,17 +239,17 @@ internal sealed class MySqlRecorder
 
         public void Observe(DateTimeOffset now)
         {
-            if (_packets.Count > 0 && !_recorder._passthrough)
+            if (_packets.Count > 0 && !recorder._passthrough)
             {
-                _recorder.Observe(_packets, _client, now);
+                recorder.Observe(_packets, client, now);
             }
         }
 
         public string Truncated(System.Buffers.ReadOnlySequence<byte> rest) =>
-            $"{(_client ? "client" : "server")} closed in the middle of a packet ({rest.Length} byte(s) of a truncated packet)";
+            $"{(client ? "client" : "server")} closed in the middle of a packet ({rest.Length} byte(s) of a truncated packet)";
 
         public string? Malformed(Exception ex) =>
-            ex is MySqlProtocolException ? $"closing: malformed {(_client ? "client" : "server")} traffic: {ex.Message}" : null;
+            ex is MySqlProtocolException ? $"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}" : null;
     }
 
     private void Observe(List<MySqlPacket> packets, bool client, DateTimeOffset now)

@@ -265,19 +265,11 @@ internal sealed class PostgresRecorder
     /// decides how the client's answer decodes); after the startup server messages are relayed first, so the client does not wait
     /// for the recording.
     /// </summary>
-    private sealed class Direction : IRelayParser
+    private sealed class Direction(PostgresRecorder recorder, bool frontend) : IRelayParser
     {
-        private readonly PostgresRecorder _recorder;
-        private readonly bool _frontend;
         private readonly List<PgFrame> _frames = new();
 
-        public Direction(PostgresRecorder recorder, bool frontend)
-        {
-            _recorder = recorder;
-            _frontend = frontend;
-        }
-
-        public bool ObserveFirst => _frontend || !_recorder._startupDone;
+        public bool ObserveFirst => frontend || !recorder._startupDone;
 
         public bool RelayPartial => false;
 
@@ -285,7 +277,7 @@ internal sealed class PostgresRecorder
         {
             _frames.Clear();
             ReadOnlySequence<byte> rest = buffer;
-            while (PgFrameReader.TryRead(ref rest, untyped: false, _frontend, out PgFrame frame))
+            while (PgFrameReader.TryRead(ref rest, untyped: false, frontend, out PgFrame frame))
             {
                 _frames.Add(frame);
             }
@@ -293,13 +285,13 @@ internal sealed class PostgresRecorder
             return buffer.Length - rest.Length;
         }
 
-        public void Observe(DateTimeOffset now) => _recorder.Observe(_frames, _frontend, now);
+        public void Observe(DateTimeOffset now) => recorder.Observe(_frames, frontend, now);
 
         public string Truncated(ReadOnlySequence<byte> rest) =>
-            $"{(_frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(rest.FirstSpan[0], _frontend)} ({rest.Length} byte(s) of a truncated message)";
+            $"{(frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(rest.FirstSpan[0], frontend)} ({rest.Length} byte(s) of a truncated message)";
 
         public string? Malformed(Exception ex) =>
-            ex is PgProtocolException ? $"closing: malformed {(_frontend ? "frontend" : "backend")} traffic: {ex.Message}" : null;
+            ex is PgProtocolException ? $"closing: malformed {(frontend ? "frontend" : "backend")} traffic: {ex.Message}" : null;
     }
 
     private void Observe(List<PgFrame> frames, bool frontend, DateTimeOffset now)

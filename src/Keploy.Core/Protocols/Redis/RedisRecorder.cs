@@ -52,19 +52,11 @@ internal sealed class RedisRecorder
     /// One direction for <see cref="RecordingRelay"/>: every byte goes on as it arrives; commands are queued before their bytes go
     /// on (so a reply always finds its command pending), replies are paired after theirs went on.
     /// </summary>
-    private sealed class Direction : IRelayParser
+    private sealed class Direction(RedisRecorder recorder, bool client) : IRelayParser
     {
-        private readonly RedisRecorder _recorder;
-        private readonly bool _client;
         private readonly List<(RespValue Value, byte[] Raw)> _values = new();
 
-        public Direction(RedisRecorder recorder, bool client)
-        {
-            _recorder = recorder;
-            _client = client;
-        }
-
-        public bool ObserveFirst => _client;
+        public bool ObserveFirst => client;
 
         public bool RelayPartial => true;
 
@@ -77,7 +69,7 @@ internal sealed class RedisRecorder
                 ReadOnlySequence<byte> before = rest;
                 RespValue value;
                 long length;
-                bool ok = _client ? RespReader.TryReadCommand(ref rest, out value, out length) : RespReader.TryReadValue(ref rest, out value, out length);
+                bool ok = client ? RespReader.TryReadCommand(ref rest, out value, out length) : RespReader.TryReadValue(ref rest, out value, out length);
                 if (!ok)
                 {
                     return buffer.Length - before.Length;
@@ -91,22 +83,22 @@ internal sealed class RedisRecorder
         {
             foreach ((RespValue value, byte[] raw) in _values)
             {
-                if (_client)
+                if (client)
                 {
-                    _recorder.OnCommand(value, raw, now);
+                    recorder.OnCommand(value, raw, now);
                 }
                 else
                 {
-                    _recorder.OnReply(value, raw, now);
+                    recorder.OnReply(value, raw, now);
                 }
             }
         }
 
         public string Truncated(ReadOnlySequence<byte> rest) =>
-            $"{(_client ? "client" : "server")} closed in the middle of a {RespReader.KindOf(rest.FirstSpan[0])} ({rest.Length} byte(s) of a truncated value)";
+            $"{(client ? "client" : "server")} closed in the middle of a {RespReader.KindOf(rest.FirstSpan[0])} ({rest.Length} byte(s) of a truncated value)";
 
         public string? Malformed(Exception ex) =>
-            ex is RespProtocolException ? $"closing: malformed {(_client ? "client" : "server")} traffic: {ex.Message}" : null;
+            ex is RespProtocolException ? $"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}" : null;
     }
 
     private void OnCommand(RespValue value, byte[] raw, DateTimeOffset now)
