@@ -29,7 +29,7 @@ public class MockFileWriterQueueTests
     }
 
     [Fact]
-    public void Full_queue_by_count_makes_callers_wait_reports_once_and_loses_nothing()
+    public async Task Full_queue_by_count_makes_callers_wait_reports_once_and_loses_nothing()
     {
         var store = new TestSetStore(StorageTestPaths.NewTempDir());
         string set = store.CreateNextTestSet();
@@ -50,7 +50,7 @@ public class MockFileWriterQueueTests
             WaitFor(() => writer.FullWaits > 0, "a caller waits for room");
             Assert.False(producer.IsCompleted);
             gate.Set();
-            Assert.True(producer.Wait(TimeSpan.FromSeconds(120)), "the producer finished once the writer caught up");
+            await producer.WaitAsync(TimeSpan.FromSeconds(120)); // finishes once the writer caught up
             Assert.Equal(n, writer.Count);
         }
 
@@ -61,7 +61,7 @@ public class MockFileWriterQueueTests
     }
 
     [Fact]
-    public void Full_queue_by_bytes_makes_the_next_deferred_mock_wait_until_the_writer_makes_room()
+    public async Task Full_queue_by_bytes_makes_the_next_deferred_mock_wait_until_the_writer_makes_room()
     {
         var store = new TestSetStore(StorageTestPaths.NewTempDir());
         string set = store.CreateNextTestSet();
@@ -82,7 +82,7 @@ public class MockFileWriterQueueTests
             WaitFor(() => writer.FullWaits > 0, "the third mock waits for room");
             Assert.False(producer.IsCompleted);
             gate.Set();
-            Assert.True(producer.Wait(TimeSpan.FromSeconds(60)));
+            await producer.WaitAsync(TimeSpan.FromSeconds(60));
         }
 
         Assert.Equal(["mock-0", "mock-1", "mock-2"], store.ReadMocks(set).Select(m => m.Name));
