@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                      # HTTP rows, then pgbench rows; prints the table and the goals' verdicts
 #   DURATION=8 ROUNDS=2 PG_DURATION=10 SKIP_PG=1 bench/run.sh
+#   SKIP_HTTP=1 bench/run.sh          # pgbench rows only
 #
 # HTTP: the samples/Catalog app (`GET /items/KB-001`), wrk -c CONNECTIONS(32) -t THREADS(2) --latency for DURATION(8) s after a
 # WARMUP(2) s warm-up, ROUNDS(2) rounds, through:
@@ -42,7 +43,7 @@ bench_path="${BENCH_PATH:-/items/KB-001}"
 for n in "$duration" "$warmup" "$rounds" "$connections" "$threads" "$pg_duration"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
-[[ $# -eq 0 ]] || { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 0 ]] || { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for t in wrk haproxy nginx mitmdump curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -150,6 +151,7 @@ measure() {
   printf '  %-9s round %d: %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms\n' "$1" "$round" "$rps" "$p50" "$p99" >&2
 }
 
+if [[ "${SKIP_HTTP:-0}" != 1 ]]; then
 catalog_port="$(free_port)"
 haproxy_port="$(free_port)"
 nginx_port="$(free_port)"
@@ -250,6 +252,7 @@ for ((round = 1; round <= rounds; round++)); do
   keploy_row forwardrelay "$round"
 done
 for g in "$mitm_pid" "$nginx_pid" "$haproxy_pid" "$catalog_pid"; do stop_group "$g"; done
+fi
 
 # ---- pgbench ----
 declare -A tps
@@ -320,6 +323,7 @@ EOF
 fi
 
 # ---- table ----
+if [[ "${SKIP_HTTP:-0}" != 1 ]]; then
 echo
 echo "| path | req/s | ratio to direct | p50 | p99 |"
 echo "|---|---|---|---|---|"
@@ -333,6 +337,7 @@ for row in "${rows[@]}"; do
   printf '| %s | %.1fk | %s | %s | %s |\n' "${label[$row]}" "$(awk -v m="$mean" 'BEGIN { print m / 1000 }')" "${ratio[$row]}" \
     "$(span "${min_p50[$row]}" "${max_p50[$row]}")" "$(span "${min_p99[$row]}" "${max_p99[$row]}")"
 done
+fi
 if [[ "${SKIP_PG:-0}" != 1 ]]; then
   echo
   echo "| pgbench -c4 -j2 -T $pg_duration | direct tps | pgbouncer session | ratio | keploy record | ratio |"
@@ -346,11 +351,13 @@ fi
 verdict() { if awk "BEGIN { exit !($2) }"; then echo "  met      $1"; else echo "  NOT met  $1"; fi; }
 echo
 echo "goals:"
+if [[ "${SKIP_HTTP:-0}" != 1 ]]; then
 verdict "record: ratio ${ratio[record]} >= 0.5" "${ratio[record]} >= 0.5"
 verdict "record: p99 ${max_p99[record]} ms <= 2 x haproxy p99 ${max_p99[haproxy]} ms" "${max_p99[record]} <= 2 * ${max_p99[haproxy]}"
 verdict "record: $record_lost_total lost ($record_written_total test cases written, $record_answered_total answered)" "$record_lost_total == 0"
 verdict "not recorded (port excluded): ratio ${ratio[relay]} >= haproxy ${ratio[haproxy]}" "${ratio[relay]} >= ${ratio[haproxy]}"
 verdict "forwarder relay only (--ingress-proxy, port excluded): ratio ${ratio[forwardrelay]} >= haproxy ${ratio[haproxy]}" "${ratio[forwardrelay]} >= ${ratio[haproxy]}"
+fi
 if [[ "${SKIP_PG:-0}" != 1 ]]; then
   for script in select-only tpcb; do
     d="${tps[$script,direct]:-0}"; b="${tps[$script,pgbouncer]:-0}"; r="${tps[$script,record]:-0}"

@@ -14,4 +14,10 @@ internal interface IDeferredMockRecorder : IMockRecorder
     /// that no longer changes (a finished exchange); an exception from it is logged by the recorder and the mock is skipped.
     /// </summary>
     void Record(Func<Mock> build);
+
+    /// <summary>
+    /// As <see cref="Record(Func{Mock})"/>, with the size of the recorded traffic the mock holds (bytes; the recorder's queue is
+    /// bounded by it). The default ignores the size.
+    /// </summary>
+    void Record(Func<Mock> build, long bytes) => Record(build);
 }

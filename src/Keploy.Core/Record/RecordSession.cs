@@ -317,13 +317,22 @@ public sealed class RecordSession
             _count();
         }
 
-        public void Record(Func<Mock> build)
+        public void Record(Func<Mock> build) => Record(build, 0);
+
+        public void Record(Func<Mock> build, long bytes)
         {
             Func<Mock> sanitized = _sanitizer is null ? build : () => Sanitize(build());
             if (_inner is IDeferredMockRecorder deferred)
             {
                 // Built (and sanitized) on the writer's task; a failure there skips the mock and is logged, never written in plain text.
-                deferred.Record(sanitized);
+                if (bytes > 0)
+                {
+                    deferred.Record(sanitized, bytes);
+                }
+                else
+                {
+                    deferred.Record(sanitized);
+                }
             }
             else
             {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Threading.Channels;
 using Keploy.Core.Models;
 using Keploy.Core.Proxy;
 
@@ -10,10 +9,13 @@ namespace Keploy.Core.Storage;
 /// Appends recorded mocks to a test-set's <c>mocks.yaml</c> as they complete (record mode). Thread-safe.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Record"/> names the mock and queues it (bounded: a caller waits while <see cref="QueueCapacity"/> mocks are
-/// queued); one background thread formats the queued documents (the header line before the first one, a <c>---</c> line before
-/// every later one) and appends every batch with <b>one</b> write call. The file therefore holds whole documents only, in the
-/// order <see cref="Record"/> named them. <see cref="Dispose"/> writes everything queued, then flushes the file to disk (fsync).
+/// <para><see cref="Record"/> names the mock and queues it (bounded: a caller waits while <see cref="QueueCapacity"/> mocks or
+/// <see cref="QueueBytes"/> bytes of recorded traffic are queued, and the first wait of each such episode is reported through
+/// <see cref="Log"/>; nothing is dropped); one background thread takes everything queued, formats the documents (the header line
+/// before the first one, a <c>---</c> line before every later one) and appends them with <b>one</b> write call per batch (at most
+/// about 1 MiB). The file therefore holds whole documents only, in the order <see cref="Record"/> named them. Under load the writer
+/// lets mocks gather for a millisecond after each batch, so it wakes at most about a thousand times a second; an isolated mock is
+/// written at once. <see cref="Dispose"/> writes everything queued, then flushes the file to disk (fsync).
 /// Durability: a mock is in the operating system's cache within a batch of being recorded; a crash of this process loses
 /// the mocks still queued (at most <see cref="QueueCapacity"/>), an OS crash or power loss may lose the tail not yet flushed.</para>
 /// <para>Names: a mock without a name gets <c>mock-&lt;N&gt;</c>, N counting from one past the highest <c>mock-N</c> already in the
@@ -24,12 +26,21 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     /// <summary>Mocks queued at most before <see cref="Record"/> waits for the background writer.</summary>
     public const int QueueCapacity = 4096;
 
+    /// <summary>Bytes of recorded traffic (as the recorders count them) queued at most before <see cref="Record"/> waits.</summary>
+    public const long QueueBytes = 64L << 20;
+
+    /// <summary>The size counted for a mock whose recorder gave none.</summary>
+    private const long UnknownMockBytes = 4096;
+
     private const int MaxBatchBytes = 1 << 20;
 
     private readonly object _lock = new();
     private readonly FileStream _stream;
-    private readonly Channel<Queued> _queue = Channel.CreateBounded<Queued>(
-        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly Queue<Queued> _queue = new();
+    private long _queuedBytes;
+    private bool _writerWaiting;
+    private bool _full;
+    private long _fullWaits;
 
     private readonly Thread _writer;
     private Exception? _writeError;
@@ -77,6 +88,9 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     /// <summary>Where the background writer reports a mock it could not format (one line), or null.</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>Times a caller of <see cref="Record"/> waited because the queue was full (see the class remarks).</summary>
+    public long FullWaits => Interlocked.Read(ref _fullWaits);
+
     /// <summary>How many mocks this writer accepted (queued or written).</summary>
     public int Count { get; private set; }
 
@@ -117,7 +131,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     public void Record(Mock mock)
     {
         ArgumentNullException.ThrowIfNull(mock);
-        Enqueue(mock, null);
+        Enqueue(mock, null, UnknownMockBytes);
     }
 
     /// <summary>
@@ -127,10 +141,17 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     void IDeferredMockRecorder.Record(Func<Mock> build)
     {
         ArgumentNullException.ThrowIfNull(build);
-        Enqueue(null, build);
+        Enqueue(null, build, UnknownMockBytes);
     }
 
-    private void Enqueue(Mock? mock, Func<Mock>? build)
+    /// <inheritdoc cref="IDeferredMockRecorder.Record(Func{Mock}, long)"/>
+    void IDeferredMockRecorder.Record(Func<Mock> build, long bytes)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        Enqueue(null, build, Math.Max(bytes, 1));
+    }
+
+    private void Enqueue(Mock? mock, Func<Mock>? build, long bytes)
     {
         lock (_lock)
         {
@@ -161,11 +182,25 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
             }
 
             _names.Add(name);
-            Queued item = new(mock, build, name);
-            if (!_queue.Writer.TryWrite(item))
+            while ((_queue.Count >= QueueCapacity || _queuedBytes + bytes > QueueBytes) && _queue.Count > 0 && _writeError is null)
             {
-                // Full: wait for the writer thread (it never waits for this lock, so it always makes room).
-                _queue.Writer.WriteAsync(item).AsTask().GetAwaiter().GetResult();
+                // Full: wait for the writer thread (it takes the queue under this lock and pulses when it made room).
+                if (!_full)
+                {
+                    _full = true;
+                    Log?.Invoke($"{Path}: the mock writer is {_queue.Count} mocks ({_queuedBytes / 1024} KiB) behind; connections wait for it (nothing is dropped)");
+                }
+
+                Interlocked.Increment(ref _fullWaits);
+                Monitor.Wait(_lock);
+                ObjectDisposedException.ThrowIf(_disposed, this);
+            }
+
+            _queue.Enqueue(new Queued(mock, build, name, bytes));
+            _queuedBytes += bytes;
+            if (_writerWaiting)
+            {
+                Monitor.Pulse(_lock);
             }
 
             Count++;
@@ -185,7 +220,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
             }
 
             _disposed = true;
-            _queue.Writer.TryComplete();
+            Monitor.PulseAll(_lock);
         }
 
         _writer.Join();
@@ -210,62 +245,107 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
     {
         UTF8Encoding utf8 = new(false);
         StringBuilder sb = new();
-        ChannelReader<Queued> reader = _queue.Reader;
+        List<Queued> batch = new();
         long taken = 0;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (true)
         {
+            batch.Clear();
+            lock (_lock)
+            {
+                while (_queue.Count == 0 && !_disposed)
+                {
+                    // A blocking wait without spinning: the relay threads keep the CPU.
+                    _writerWaiting = true;
+                    Monitor.Wait(_lock);
+                    _writerWaiting = false;
+                }
+
+                if (_queue.Count == 0)
+                {
+                    break; // disposed and drained
+                }
+
+                while (_queue.TryDequeue(out Queued? q))
+                {
+                    batch.Add(q);
+                    _queuedBytes -= q.Bytes;
+                }
+
+                _full = false;
+                Monitor.PulseAll(_lock); // callers waiting for room
+            }
+
             sb.Clear();
-            while (sb.Length < MaxBatchBytes && reader.TryRead(out Queued? item))
+            foreach (Queued item in batch)
             {
                 taken++;
-                if (_writeError is not null)
+                if (_writeError is null)
                 {
-                    continue; // drain so that callers never wait on a dead writer
+                    Format(sb, item);
                 }
 
-                int mark = sb.Length;
-                Mock? mock = item.Mock;
-                try
+                if (sb.Length >= MaxBatchBytes)
                 {
-                    if (mock is null)
-                    {
-                        mock = item.Build!();
-                        if (string.IsNullOrEmpty(mock.Name))
-                        {
-                            mock.Name = item.Name;
-                        }
-                    }
-
-                    Prepare?.Invoke(mock);
-                    sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
-                    KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
-                    _empty = false;
-                }
-                catch (Exception ex)
-                {
-                    sb.Length = mark;
-                    // Skipped (the file stays valid); reported through Log.
-                    Log?.Invoke($"{Path}: mock '{item.Name}' could not be built or formatted, not written: {ex.Message}");
+                    Append(utf8, sb);
                 }
             }
 
-            if (sb.Length != 0 && _writeError is null)
-            {
-                try
-                {
-                    byte[] bytes = utf8.GetBytes(sb.ToString());
-                    _stream.Write(bytes, 0, bytes.Length);
-                }
-                catch (Exception ex)
-                {
-                    _writeError = ex;
-                    _finished = true;
-                }
-            }
-
+            Append(utf8, sb);
             Interlocked.Exchange(ref _written, taken);
             Signal();
+            if (!Volatile.Read(ref _disposed))
+            {
+                Thread.Sleep(1); // let the next mocks gather (see the class remarks)
+            }
         }
+    }
+
+    private void Format(StringBuilder sb, Queued item)
+    {
+        int mark = sb.Length;
+        Mock? mock = item.Mock;
+        try
+        {
+            if (mock is null)
+            {
+                mock = item.Build!();
+                if (string.IsNullOrEmpty(mock.Name))
+                {
+                    mock.Name = item.Name;
+                }
+            }
+
+            Prepare?.Invoke(mock);
+            sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
+            KeployYamlWriter.WriteDocument(sb, KeployYaml.ToNode(mock), KeployYaml.MockIndent);
+            _empty = false;
+        }
+        catch (Exception ex)
+        {
+            sb.Length = mark;
+            // Skipped (the file stays valid); reported through Log.
+            Log?.Invoke($"{Path}: mock '{item.Name}' could not be built or formatted, not written: {ex.Message}");
+        }
+    }
+
+    /// <summary>Appends the formatted documents with one write call (whole documents only) and clears <paramref name="sb"/>.</summary>
+    private void Append(UTF8Encoding utf8, StringBuilder sb)
+    {
+        if (sb.Length != 0 && _writeError is null)
+        {
+            try
+            {
+                byte[] bytes = utf8.GetBytes(sb.ToString());
+                _stream.Write(bytes, 0, bytes.Length);
+            }
+            catch (Exception ex)
+            {
+                _writeError = ex;
+                _finished = true;
+            }
+        }
+
+        sb.Clear();
     }
 
     private void Signal()
@@ -274,5 +354,5 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         done.TrySetResult();
     }
 
-    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name);
+    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name, long Bytes);
 }

@@ -65,8 +65,8 @@ internal sealed class MySqlRecorder
             upstream = p.Upstream;
             appTls = app as TlsDuplexPipe;
             using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            Task up = PumpAsync(app.Input, upstream.Output, client: true, both);
-            Task down = PumpAsync(upstream.Input, app.Output, client: false, both);
+            Task up = RecordingRelay.PumpAsync(app.Input, upstream.Output, new Direction(this, client: true), both, _connection.Log);
+            Task down = RecordingRelay.PumpAsync(upstream.Input, app.Output, new Direction(this, client: false), both, _connection.Log);
             await Task.WhenAll(up, down).ConfigureAwait(false);
         }
         finally
@@ -210,85 +210,46 @@ internal sealed class MySqlRecorder
         await output.FlushAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task PumpAsync(PipeReader from, PipeWriter to, bool client, CancellationTokenSource both)
+    /// <summary>One direction for <see cref="RecordingRelay"/>: complete packets only, client packets observed before they go on;
+    /// after a LOCAL INFILE request every byte goes on untouched.</summary>
+    private sealed class Direction(MySqlRecorder recorder, bool client) : IRelayParser
     {
-        CancellationToken ct = both.Token;
-        List<MySqlPacket> packets = new();
-        try
+        private readonly List<MySqlPacket> _packets = new();
+
+        public bool ObserveFirst => client;
+
+        public bool RelayPartial => false;
+
+        public long Take(System.Buffers.ReadOnlySequence<byte> buffer)
         {
-            while (true)
+            _packets.Clear();
+            if (recorder._passthrough)
             {
-                ReadResult result = await from.ReadAsync(ct).ConfigureAwait(false);
-                System.Buffers.ReadOnlySequence<byte> buffer = result.Buffer;
-                System.Buffers.ReadOnlySequence<byte> start = buffer;
-                DateTimeOffset now = DateTimeOffset.UtcNow;
-                packets.Clear();
-                if (!_passthrough)
-                {
-                    while (MySqlPacketReader.TryRead(ref buffer, out MySqlPacket p))
-                    {
-                        packets.Add(p);
-                    }
-                }
-                else
-                {
-                    buffer = buffer.Slice(buffer.End);
-                }
+                return buffer.Length;
+            }
 
-                if (client && !_passthrough)
-                {
-                    Observe(packets, client, now);
-                }
+            System.Buffers.ReadOnlySequence<byte> rest = buffer;
+            while (MySqlPacketReader.TryRead(ref rest, out MySqlPacket p))
+            {
+                _packets.Add(p);
+            }
 
-                System.Buffers.ReadOnlySequence<byte> complete = start.Slice(0, buffer.Start);
-                foreach (ReadOnlyMemory<byte> segment in complete)
-                {
-                    to.Write(segment.Span);
-                }
+            return buffer.Length - rest.Length;
+        }
 
-                if (!complete.IsEmpty)
-                {
-                    FlushResult flushed = await to.FlushAsync(ct).ConfigureAwait(false);
-                    if (flushed.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-
-                if (!client && !_passthrough)
-                {
-                    Observe(packets, client, now);
-                }
-
-                from.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    if (!buffer.IsEmpty)
-                    {
-                        _connection.Log($"{(client ? "client" : "server")} closed in the middle of a packet ({buffer.Length} byte(s) of a truncated packet)");
-                        both.Cancel();
-                    }
-
-                    break;
-                }
+        public void Observe(DateTimeOffset now)
+        {
+            if (_packets.Count > 0 && !recorder._passthrough)
+            {
+                recorder.Observe(_packets, client, now);
             }
         }
-        catch (MySqlProtocolException ex)
-        {
-            _connection.Log($"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}");
-            both.Cancel();
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            both.Cancel();
-        }
-        finally
-        {
-            await to.CompleteAsync().ConfigureAwait(false);
-        }
+
+        public string Truncated(System.Buffers.ReadOnlySequence<byte> rest) =>
+            $"{(client ? "client" : "server")} closed in the middle of a packet ({rest.Length} byte(s) of a truncated packet)";
+
+        public string? Malformed(Exception ex) =>
+            ex is MySqlProtocolException ? $"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}" : null;
     }
 
     private void Observe(List<MySqlPacket> packets, bool client, DateTimeOffset now)
@@ -414,7 +375,7 @@ internal sealed class MySqlRecorder
     {
         if (_connection.Recorder is IDeferredMockRecorder deferred)
         {
-            deferred.Record(() => MySqlMockWriter.Build(x));
+            deferred.Record(() => MySqlMockWriter.Build(x), x.Requests.Sum(e => (long)e.PayloadLength + 4) + x.Responses.Sum(e => (long)e.PayloadLength + 4));
         }
         else
         {

@@ -4,14 +4,14 @@ using Keploy.Core.Replay.Matching;
 namespace Keploy.Core.Protocols.MySql;
 
 /// <summary>
-/// Statement text as MySQL replay compares it: normalised by the shared rule (<see cref="Postgres.SqlText.Normalize"/>: comments
+/// Statement text as MySQL replay compares it: normalised by the shared rule (<see cref="SqlText.Normalize"/>: comments
 /// dropped, whitespace collapsed, trailing semicolons dropped), then each single-quoted string literal taken out as a field
 /// (<c>'?'</c> in the shape), so that two statements differing only in a uuid or a time literal have the same shape and the shared
 /// <see cref="MockMatchRule"/> can match them as volatile.
 /// </summary>
 internal static class MySqlSql
 {
-    public static string Normalize(string sql) => Postgres.SqlText.Normalize(sql);
+    public static string Normalize(string sql) => SqlText.Normalize(sql);
 
     /// <summary>The shape (literals replaced by <c>'?'</c>) and the literals as fields <c>lit1</c>, <c>lit2</c>, ...</summary>
     public static (string Shape, List<MatchField> Fields) Literals(string sql)

@@ -149,7 +149,7 @@ internal static class PgBundle
             }
         }
 
-        return sql.Count > 0 && sql.All(SqlText.IsSessionStatement);
+        return sql.Count > 0 && sql.All(PgSql.IsSessionStatement);
     }
 
     /// <summary>Applies the bundle's Parse messages to a statement-name map (per connection).</summary>

@@ -18,7 +18,7 @@ internal sealed record PgPart(IReadOnlyList<PgMessage> Requests, IReadOnlyList<P
     /// <summary>The part in one line.</summary>
     public string Describe() => Display.Count == 0 ? "(empty)" : string.Join("; ", Display);
 
-    /// <summary>True when every statement of the part sets up the session (<see cref="SqlText.IsSessionStatement"/>).</summary>
+    /// <summary>True when every statement of the part sets up the session (<see cref="PgSql.IsSessionStatement"/>).</summary>
     public bool IsSessionPhase => PgBundle.IsSessionPhase(View);
 }
 

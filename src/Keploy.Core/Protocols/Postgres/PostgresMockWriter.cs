@@ -52,7 +52,7 @@ internal static class PostgresMockWriter
         }
 
         List<string> sqls = requests.OfType<Query>().Select(q => q.Sql).Concat(requests.OfType<Parse>().Select(p => p.Sql)).ToList();
-        if (sqls.Count > 0 && sqls.All(SqlText.IsSessionStatement))
+        if (sqls.Count > 0 && sqls.All(PgSql.IsSessionStatement))
         {
             return "config";
         }

@@ -254,87 +254,44 @@ internal sealed class PostgresRecorder
             }
         }
 
-        Task up = PumpAsync(appSide.Input, upstream.Output, frontend: true, both);
-        Task down = PumpAsync(upstream.Input, appSide.Output, frontend: false, both);
+        Task up = RecordingRelay.PumpAsync(appSide.Input, upstream.Output, new Direction(this, frontend: true), both, _connection.Log);
+        Task down = RecordingRelay.PumpAsync(upstream.Input, appSide.Output, new Direction(this, frontend: false), both, _connection.Log);
         await Task.WhenAll(up, down).ConfigureAwait(false);
     }
 
-    private async Task PumpAsync(PipeReader from, PipeWriter to, bool frontend, CancellationTokenSource both)
+    /// <summary>
+    /// One direction for <see cref="RecordingRelay"/>: complete messages only. Client messages are queued before they are relayed
+    /// (so the answer always finds its request pending), and so are server messages during the startup (the authentication state
+    /// decides how the client's answer decodes); after the startup server messages are relayed first, so the client does not wait
+    /// for the recording.
+    /// </summary>
+    private sealed class Direction(PostgresRecorder recorder, bool frontend) : IRelayParser
     {
-        CancellationToken ct = both.Token;
-        List<PgFrame> frames = new();
-        try
+        private readonly List<PgFrame> _frames = new();
+
+        public bool ObserveFirst => frontend || !recorder._startupDone;
+
+        public bool RelayPartial => false;
+
+        public long Take(ReadOnlySequence<byte> buffer)
         {
-            while (true)
+            _frames.Clear();
+            ReadOnlySequence<byte> rest = buffer;
+            while (PgFrameReader.TryRead(ref rest, untyped: false, frontend, out PgFrame frame))
             {
-                ReadResult result = await from.ReadAsync(ct).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                ReadOnlySequence<byte> start = buffer;
-                DateTimeOffset now = DateTimeOffset.UtcNow;
-                frames.Clear();
-                while (PgFrameReader.TryRead(ref buffer, untyped: false, frontend, out PgFrame frame))
-                {
-                    frames.Add(frame);
-                }
-
-                // Client messages are queued before they are relayed (so the answer always finds its request pending), and so are
-                // server messages during the startup (the authentication state decides how the client's answer decodes); after the
-                // startup server messages are relayed first, so the client does not wait for the recording.
-                bool decodeFirst = frontend || !_startupDone;
-                if (decodeFirst)
-                {
-                    Observe(frames, frontend, now);
-                }
-
-                ReadOnlySequence<byte> complete = start.Slice(0, buffer.Start);
-                foreach (ReadOnlyMemory<byte> segment in complete)
-                {
-                    to.Write(segment.Span);
-                }
-
-                if (!complete.IsEmpty)
-                {
-                    FlushResult flushed = await to.FlushAsync(ct).ConfigureAwait(false);
-                    if (flushed.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-
-                if (!decodeFirst)
-                {
-                    Observe(frames, frontend, now);
-                }
-
-                from.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    if (!buffer.IsEmpty)
-                    {
-                        _connection.Log($"{(frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(buffer.First.Span[0], frontend)} ({buffer.Length} byte(s) of a truncated message)");
-                        both.Cancel();
-                    }
-
-                    break;
-                }
+                _frames.Add(frame);
             }
+
+            return buffer.Length - rest.Length;
         }
-        catch (PgProtocolException ex)
-        {
-            _connection.Log($"closing: malformed {(frontend ? "frontend" : "backend")} traffic: {ex.Message}");
-            both.Cancel();
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            both.Cancel();
-        }
-        finally
-        {
-            await to.CompleteAsync().ConfigureAwait(false);
-        }
+
+        public void Observe(DateTimeOffset now) => recorder.Observe(_frames, frontend, now);
+
+        public string Truncated(ReadOnlySequence<byte> rest) =>
+            $"{(frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(rest.FirstSpan[0], frontend)} ({rest.Length} byte(s) of a truncated message)";
+
+        public string? Malformed(Exception ex) =>
+            ex is PgProtocolException ? $"closing: malformed {(frontend ? "frontend" : "backend")} traffic: {ex.Message}" : null;
     }
 
     private void Observe(List<PgFrame> frames, bool frontend, DateTimeOffset now)
@@ -458,7 +415,7 @@ internal sealed class PostgresRecorder
         if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
         {
             // The exchange is finished (its lists are copies): build the mock on the recorder's writer, off this connection.
-            deferred.Record(() => PostgresMockWriter.Build(x));
+            deferred.Record(() => PostgresMockWriter.Build(x), x.Requests.Sum(f => (long)f.Raw.Length) + x.Responses.Sum(f => (long)f.Raw.Length));
             return;
         }
 

@@ -35,8 +35,8 @@ internal sealed class RedisRecorder
         try
         {
             using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task up = PumpAsync(_connection.Client.Input, upstream.Output, client: true, both);
-            Task down = PumpAsync(upstream.Input, _connection.Client.Output, client: false, both);
+            Task up = RecordingRelay.PumpAsync(_connection.Client.Input, upstream.Output, new Direction(this, client: true), both, _connection.Log);
+            Task down = RecordingRelay.PumpAsync(upstream.Input, _connection.Client.Output, new Direction(this, client: false), both, _connection.Log);
             await Task.WhenAll(up, down).ConfigureAwait(false);
         }
         finally
@@ -48,105 +48,67 @@ internal sealed class RedisRecorder
         }
     }
 
-    private async Task PumpAsync(PipeReader from, PipeWriter to, bool client, CancellationTokenSource both)
+    /// <summary>
+    /// One direction for <see cref="RecordingRelay"/>: every byte goes on as it arrives; commands are queued before their bytes go
+    /// on (so a reply always finds its command pending), replies are paired after theirs went on.
+    /// </summary>
+    private sealed class Direction(RedisRecorder recorder, bool client) : IRelayParser
     {
-        CancellationToken ct = both.Token;
-        long relayed = 0; // bytes at the start of the unconsumed buffer already sent on
-        try
+        private readonly List<(RespValue Value, byte[] Raw)> _values = new();
+
+        public bool ObserveFirst => client;
+
+        public bool RelayPartial => true;
+
+        public long Take(ReadOnlySequence<byte> buffer)
         {
+            _values.Clear();
+            ReadOnlySequence<byte> rest = buffer;
             while (true)
             {
-                ReadResult result = await from.ReadAsync(ct).ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                DateTimeOffset now = DateTimeOffset.UtcNow;
-                ReadOnlySequence<byte> rest = buffer;
+                ReadOnlySequence<byte> before = rest;
+                RespValue value;
+                long length;
+                bool ok = client ? RespReader.TryReadCommand(ref rest, out value, out length) : RespReader.TryReadValue(ref rest, out value, out length);
+                if (!ok)
+                {
+                    return buffer.Length - before.Length;
+                }
+
+                _values.Add((value, before.Slice(0, length).ToArray()));
+            }
+        }
+
+        public void Observe(DateTimeOffset now)
+        {
+            foreach ((RespValue value, byte[] raw) in _values)
+            {
                 if (client)
                 {
-                    // Commands are queued before their bytes go on, so a reply always finds its command pending.
-                    rest = Parse(buffer, client, now);
+                    recorder.OnCommand(value, raw, now);
                 }
-
-                if (buffer.Length > relayed)
+                else
                 {
-                    foreach (ReadOnlyMemory<byte> segment in buffer.Slice(relayed))
-                    {
-                        to.Write(segment.Span);
-                    }
-
-                    FlushResult flushed = await to.FlushAsync(ct).ConfigureAwait(false);
-                    if (flushed.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-
-                if (!client)
-                {
-                    rest = Parse(buffer, client, DateTimeOffset.UtcNow);
-                }
-
-                relayed = rest.Length;
-                from.AdvanceTo(rest.Start, buffer.End);
-                if (result.IsCompleted)
-                {
-                    if (!rest.IsEmpty)
-                    {
-                        _connection.Log($"{(client ? "client" : "server")} closed in the middle of a {RespReader.KindOf(rest.FirstSpan[0])} ({rest.Length} byte(s) of a truncated value)");
-                        both.Cancel();
-                    }
-
-                    break;
+                    recorder.OnReply(value, raw, now);
                 }
             }
         }
-        catch (RespProtocolException ex)
-        {
-            _connection.Log($"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}");
-            both.Cancel();
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-        {
-            both.Cancel();
-        }
-        finally
-        {
-            await to.CompleteAsync().ConfigureAwait(false);
-        }
+
+        public string Truncated(ReadOnlySequence<byte> rest) =>
+            $"{(client ? "client" : "server")} closed in the middle of a {RespReader.KindOf(rest.FirstSpan[0])} ({rest.Length} byte(s) of a truncated value)";
+
+        public string? Malformed(Exception ex) =>
+            ex is RespProtocolException ? $"closing: malformed {(client ? "client" : "server")} traffic: {ex.Message}" : null;
     }
 
-    /// <summary>Takes every complete frame from the start of <paramref name="buffer"/>; returns what is left.</summary>
-    private ReadOnlySequence<byte> Parse(ReadOnlySequence<byte> buffer, bool client, DateTimeOffset now)
+    private void OnCommand(RespValue value, byte[] raw, DateTimeOffset now)
     {
-        ReadOnlySequence<byte> rest = buffer;
-        while (true)
+        RedisCommand command = RedisCommand.From(value, raw);
+        if (command.Arguments.Count > 0)
         {
-            ReadOnlySequence<byte> before = rest;
-            RespValue value;
-            long length;
-            bool ok = client ? RespReader.TryReadCommand(ref rest, out value, out length) : RespReader.TryReadValue(ref rest, out value, out length);
-            if (!ok)
+            lock (_gate)
             {
-                return before;
-            }
-
-            byte[] raw = before.Slice(0, length).ToArray();
-            if (client)
-            {
-                RedisCommand command = RedisCommand.From(value, raw);
-                if (command.Arguments.Count > 0)
-                {
-                    lock (_gate)
-                    {
-                        _pending.Enqueue(new Pending(command, now, ExpectedReplies(command)));
-                    }
-                }
-            }
-            else
-            {
-                OnReply(value, raw, now);
+                _pending.Enqueue(new Pending(command, now, ExpectedReplies(command)));
             }
         }
     }
@@ -254,7 +216,7 @@ internal sealed class RedisRecorder
     {
         if (_connection.Recorder is IDeferredMockRecorder deferred)
         {
-            deferred.Record(mock.ToMock);
+            deferred.Record(mock.ToMock, mock.Requests.Sum(r => (long)r.Length) + mock.Responses.Sum(r => (long)r.Length));
         }
         else
         {

@@ -1,11 +1,15 @@
 using System.Text;
 
-namespace Keploy.Core.Protocols.Postgres;
+namespace Keploy.Core.Replay.Matching;
 
-/// <summary>Statement text as compared at replay: comments removed (driver-added <c>/* ... */</c> and <c>-- ...</c>), whitespace
-/// runs collapsed to one space outside quotes, trimmed, trailing semicolons dropped.</summary>
+/// <summary>
+/// Statement text as SQL replay compares it (PostgreSQL and MySQL): comments removed (driver-added <c>/* ... */</c> and
+/// <c>-- ...</c>), whitespace runs collapsed to one space outside quotes (<c>'...'</c> and <c>"..."</c>, doubled quotes kept),
+/// trimmed, trailing semicolons dropped.
+/// </summary>
 internal static class SqlText
 {
+    /// <summary>The normalised text of <paramref name="sql"/> (see the class summary); never throws.</summary>
     public static string Normalize(string sql)
     {
         StringBuilder sb = new(sql.Length);
@@ -88,18 +92,5 @@ internal static class SqlText
         }
 
         return result;
-    }
-
-    /// <summary>Statements that set up the session rather than touch data: SET, SHOW, RESET, DISCARD, the drivers' catalog queries.</summary>
-    public static bool IsSessionStatement(string sql)
-    {
-        string s = Normalize(sql);
-        return s.StartsWith("SET ", StringComparison.OrdinalIgnoreCase)
-            || s.StartsWith("SHOW ", StringComparison.OrdinalIgnoreCase)
-            || s.StartsWith("RESET ", StringComparison.OrdinalIgnoreCase)
-            || s.StartsWith("DISCARD ", StringComparison.OrdinalIgnoreCase)
-            || s.Contains("pg_catalog.", StringComparison.OrdinalIgnoreCase)
-            || s.Contains("pg_type", StringComparison.OrdinalIgnoreCase)
-            || s.StartsWith("SELECT version()", StringComparison.OrdinalIgnoreCase);
     }
 }
