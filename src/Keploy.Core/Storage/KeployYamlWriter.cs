@@ -515,6 +515,9 @@ internal static class ScalarFacts
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ScalarAnalysis, bool)> Cache = new(StringComparer.Ordinal);
 
+    // ConcurrentDictionary.Count takes every lock; once the cache is full each miss paid it (14% of the recorder's CPU under pgbench).
+    private static int s_count;
+
     /// <summary>The analysis of <paramref name="text"/> and whether plain it would read back as a non-string.</summary>
     public static (ScalarAnalysis Analysis, bool NonString) Of(string text)
     {
@@ -529,9 +532,9 @@ internal static class ScalarFacts
         }
 
         (ScalarAnalysis, bool) facts = (ScalarAnalysis.Analyze(text), KeployYaml.ResolvesToNonString(text));
-        if (Cache.Count < Capacity)
+        if (Volatile.Read(ref s_count) < Capacity && Cache.TryAdd(text, facts))
         {
-            Cache.TryAdd(text, facts);
+            Interlocked.Increment(ref s_count);
         }
 
         return facts;
