@@ -44,7 +44,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     public const int ItemOverhead = 512;
 
     /// <summary>Most bytes of formatted test cases appended to the journal with one write call.</summary>
-    public const int MaxBatchBytes = 1 << 20;
+    public const int MaxBatchBytes = 64 << 10;
 
     /// <summary>Test case files materialised between two looks at the queue while the writers are idle.</summary>
     public const int MaterialiseChunk = 64;
@@ -72,16 +72,18 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = false });
     private readonly TestCaseJournal _journal;
 
-    // Journal state: appends, pending records and truncation under _journalLock; one materialiser at a time (_materialiseLock).
+    // Journal state under _journalLock: appends, the records not yet materialised (_pending, then _inFlight while a task writes
+    // one), truncation; _keepJournal once a record could not be materialised (the journal then stays for the next reader).
     private readonly object _journalLock = new();
     private readonly Queue<Pending> _pending = new();
-    private readonly object _materialiseLock = new();
-    private int _materialising;
+    private int _inFlight;
+    private bool _keepJournal;
 
     private readonly Task _loops;
     private readonly object _syncLock = new();
     private readonly object _roomLock = new();
     private TaskCompletionSource? _room;
+    private readonly long _capacity;
     private long _pendingBytes;
     private long _lastSync = Stopwatch.GetTimestamp();
     private int _unsynced;
@@ -97,9 +99,13 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <param name="recorded">Called on a writer task after each test case is journaled, with a one-line summary of the call
     /// (<c>GET http://127.0.0.1:5100/x -&gt; 200</c>, <c>gRPC /quotes.Quotes/GetQuote -&gt; 0</c>); concurrently from several tasks.</param>
     /// <param name="log">One line per test case that could not be written, and the falling-behind notices.</param>
+    /// <param name="queueByteCapacity">Bytes of pending exchanges accepted before callers wait (<see cref="QueueByteCapacity"/>).</param>
     /// <exception cref="IOException">The journal cannot be created.</exception>
-    public TestCaseWriter(TestSetStore store, string testSetId, MockFileWriter? mocks, Action<TestCase, string>? recorded, Action<string> log)
+    public TestCaseWriter(
+        TestSetStore store, string testSetId, MockFileWriter? mocks, Action<TestCase, string>? recorded, Action<string> log,
+        long queueByteCapacity = QueueByteCapacity)
     {
+        _capacity = queueByteCapacity;
         _store = store;
         _testSetId = testSetId;
         _mocks = mocks;
@@ -171,7 +177,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     // True when queued under the bound. Over the bound: queued anyway when wait (the caller then waits for room), else not queued.
     private bool Enqueue(Item item, bool wait)
     {
-        if (Interlocked.Read(ref _pendingBytes) < QueueByteCapacity)
+        if (Interlocked.Read(ref _pendingBytes) < _capacity)
         {
             Interlocked.Add(ref _pendingBytes, item.Bytes);
             if (!_queue.Writer.TryWrite(item))
@@ -210,7 +216,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     {
         lock (_roomLock)
         {
-            if (Interlocked.Read(ref _pendingBytes) < QueueByteCapacity)
+            if (Interlocked.Read(ref _pendingBytes) < _capacity)
             {
                 return ValueTask.CompletedTask;
             }
@@ -222,7 +228,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
 
     private void Release(long bytes)
     {
-        if (Interlocked.Add(ref _pendingBytes, -bytes) < QueueByteCapacity && Volatile.Read(ref _room) is not null)
+        if (Interlocked.Add(ref _pendingBytes, -bytes) < _capacity && Volatile.Read(ref _room) is not null)
         {
             lock (_roomLock)
             {
@@ -240,17 +246,12 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loops.ConfigureAwait(false);
-        bool complete = true;
-        lock (_materialiseLock)
+        // Every test case file, one task per core (the files are independent).
+        await Task.WhenAll(Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 4)).Select(_ => Task.Run(() => TryMaterialise(int.MaxValue)))).ConfigureAwait(false);
+        bool complete;
+        lock (_journalLock)
         {
-            while (MaterialiseSome(int.MaxValue) > 0)
-            {
-            }
-
-            lock (_journalLock)
-            {
-                complete = _pending.Count == 0;
-            }
+            complete = _pending.Count == 0 && _inFlight == 0 && !_keepJournal;
         }
 
         Sync();
@@ -407,29 +408,9 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         batch.ResetWrittenCount();
     }
 
-    // At most `count` pending journal records become files; 0 when none is pending or another task is materialising.
+    // At most `count` pending journal records become files (several tasks may do this at once: the files are independent).
+    // Returns how many; 0 when none is pending or a record could not be materialised (the journal is then kept, see Sync).
     private int TryMaterialise(int count)
-    {
-        if (Interlocked.CompareExchange(ref _materialising, 1, 0) != 0)
-        {
-            return 0;
-        }
-
-        try
-        {
-            lock (_materialiseLock)
-            {
-                return MaterialiseSome(count);
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _materialising, 0);
-        }
-    }
-
-    // Caller holds _materialiseLock.
-    private int MaterialiseSome(int count)
     {
         int done = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -440,10 +421,12 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                 Pending next;
                 lock (_journalLock)
                 {
-                    if (!_pending.TryPeek(out next))
+                    if (_keepJournal || !_pending.TryDequeue(out next))
                     {
                         break;
                     }
+
+                    _inFlight++;
                 }
 
                 if (buffer.Length < next.Length)
@@ -452,22 +435,29 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                     buffer = ArrayPool<byte>.Shared.Rent(next.Length);
                 }
 
+                bool ok = false;
                 try
                 {
                     Span<byte> content = buffer.AsSpan(0, next.Length);
                     _journal.Read(next.Offset, content);
                     _store.WriteTestCaseFile(_testSetId, next.Name, content);
+                    ok = true;
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
-                    // Left in the journal, which then stays on disk for the next reader of the test-set to retry.
-                    _log($"record: could not create {next.Name}.yaml from {_journal.Path}: {ex.Message}");
-                    return done;
+                    // The journal then stays on disk for the next reader of the test-set to retry (it holds this record).
+                    _log($"record: could not create {next.Name}.yaml from {_journal.Path}: {ex.Message}; the journal is kept for the next load to retry");
                 }
 
                 lock (_journalLock)
                 {
-                    _pending.Dequeue();
+                    _inFlight--;
+                    _keepJournal |= !ok;
+                }
+
+                if (!ok)
+                {
+                    break;
                 }
 
                 Interlocked.Increment(ref _materialised);
@@ -492,7 +482,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
             long drainedLength;
             lock (_journalLock)
             {
-                drainedLength = _pending.Count == 0 ? _journal.Length : -1;
+                drainedLength = _pending.Count == 0 && _inFlight == 0 && !_keepJournal ? _journal.Length : -1;
             }
 
             _store.FlushToDisk(_testSetId);
