@@ -164,6 +164,10 @@ internal sealed partial class TestCaseJournal : IDisposable
         {
             return 0;
         }
+        catch (IOException)
+        {
+            return 0; // .NET's own advisory lock (flock) of the recorder's open handle: a live recorder holds it
+        }
 
         using (handle)
         {

@@ -160,7 +160,8 @@ public class TestCaseWriterTests
             Assert.Equal(texts[i], File.ReadAllText(files[i]));
         }
 
-        string line = Assert.Single(lines);
+        Assert.True(lines.Count == 1, string.Join("\n", lines));
+        string line = lines[0];
         Assert.Contains("torn", line, StringComparison.Ordinal);
         Assert.Contains(TestCaseJournal.FileName, line, StringComparison.Ordinal);
         Assert.False(File.Exists(store.JournalPath(set)));
