@@ -12,7 +12,7 @@ namespace Keploy.Core.Record;
 /// Record mode's test case writer: the ingress queues each completed exchange (already named <c>test-N</c> in completion
 /// order) and goes on; background tasks (one per core, at most four) detect noise (<see cref="AutoNoise.Detect"/>), build the test
 /// case (<see cref="HttpSpec.CreateTestCase"/>), format it and append batches of formatted test cases to the test-set's journal
-/// (<see cref="TestCaseJournal"/>, one write call per batch); when the queue is idle, and at stop, the journal's test cases are
+/// (<see cref="TestCaseJournal"/>, one write call per batch); when no exchange arrived for <see cref="IdleTime"/>, and at stop, the journal's test cases are
 /// materialised as <c>tests/&lt;name&gt;.yaml</c> (<see cref="TestSetStore.WriteTestCaseFile"/>, atomic). When
 /// <see cref="DisposeAsync"/> returns, the test-set holds Keploy's layout only (one file per test case, no journal).
 /// </summary>
@@ -46,11 +46,14 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     /// <summary>Most bytes of formatted test cases appended to the journal with one write call.</summary>
     public const int MaxBatchBytes = 64 << 10;
 
-    /// <summary>Test case files materialised between two looks at the queue while the writers are idle.</summary>
+    /// <summary>Test case files materialised between two looks at the queue while the writers are idle (see <see cref="IdleTime"/>).</summary>
     public const int MaterialiseChunk = 64;
 
     /// <summary>Least time between an exchange completing and its test case being written (see the remarks).</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Time without a new exchange after which the writers create the test case files waiting in the journal.</summary>
+    public static readonly TimeSpan IdleTime = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest time between two syncs of the written files while recording.</summary>
     public static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(1);
@@ -265,8 +268,13 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         ArrayBufferWriter<byte> batch = new(64 * 1024);
         List<(Item Item, TestCase TestCase, int Offset, int Length)> entries = [];
         Item? carried = null;
-        while (carried is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (true)
         {
+            if (carried is null && !await WaitForWorkAsync(reader).ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (carried is not null || reader.TryRead(out carried))
             {
                 Item item = carried;
@@ -281,17 +289,8 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                         break;
                     }
 
-                    // Caught up with fresh exchanges: use the wait to create test case files from the journal.
-                    long until = Stopwatch.GetTimestamp() + (long)((young + SettleBatch).TotalSeconds * Stopwatch.Frequency);
-                    while (Stopwatch.GetTimestamp() < until && TryMaterialise(MaterialiseChunk) > 0)
-                    {
-                    }
-
-                    TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), until);
-                    if (left > TimeSpan.Zero)
-                    {
-                        await Task.Delay(left).ConfigureAwait(false);
-                    }
+                    // Only when the writers have caught up with fresh exchanges: items behind this one are younger still.
+                    await Task.Delay(young + SettleBatch).ConfigureAwait(false);
                 }
 
                 Format(item, batch, entries);
@@ -306,26 +305,66 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                 await AppendAsync(batch, entries).ConfigureAwait(false);
             }
 
-            if (carried is null && reader.Count == 0)
+            SyncIfDue();
+        }
+    }
+
+    // Waits for an exchange (true) or the end of the queue (false). While journal records wait to become files and no exchange
+    // arrives for IdleTime, creates them, a chunk at a time, until an exchange arrives: under traffic the files wait for stop.
+    // Also syncs what was written once SyncInterval has passed since the last sync.
+    private async ValueTask<bool> WaitForWorkAsync(ChannelReader<Item> reader)
+    {
+        while (true)
+        {
+            ValueTask<bool> next = reader.WaitToReadAsync();
+            if (next.IsCompleted || (!HasPending && Volatile.Read(ref _unsynced) == 0))
             {
-                // Idle: create files from the journal until something arrives.
-                while (reader.Count == 0 && TryMaterialise(MaterialiseChunk) > 0)
-                {
-                }
+                return await next.ConfigureAwait(false);
             }
 
-            if (Volatile.Read(ref _unsynced) != 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSync)) >= SyncInterval
-                && Monitor.TryEnter(_syncLock))
+            Task<bool> arrival = next.AsTask();
+            if (await Task.WhenAny(arrival, Task.Delay(IdleTime)).ConfigureAwait(false) == arrival)
             {
-                try
-                {
-                    Sync();
-                    Interlocked.Exchange(ref _lastSync, Stopwatch.GetTimestamp());
-                }
-                finally
-                {
-                    Monitor.Exit(_syncLock);
-                }
+                return await arrival.ConfigureAwait(false);
+            }
+
+            while (reader.Count == 0 && TryMaterialise(MaterialiseChunk) > 0)
+            {
+                SyncIfDue();
+            }
+
+            SyncIfDue();
+            if (reader.Count > 0 || arrival.IsCompleted)
+            {
+                return await arrival.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private bool HasPending
+    {
+        get
+        {
+            lock (_journalLock)
+            {
+                return _pending.Count > 0 && !_keepJournal;
+            }
+        }
+    }
+
+    private void SyncIfDue()
+    {
+        if (Volatile.Read(ref _unsynced) != 0 && Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastSync)) >= SyncInterval
+            && Monitor.TryEnter(_syncLock))
+        {
+            try
+            {
+                Sync();
+                Interlocked.Exchange(ref _lastSync, Stopwatch.GetTimestamp());
+            }
+            finally
+            {
+                Monitor.Exit(_syncLock);
             }
         }
     }
