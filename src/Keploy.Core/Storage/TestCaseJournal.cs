@@ -105,20 +105,7 @@ internal sealed partial class TestCaseJournal : IDisposable
 
     /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/> (content written by <see cref="Append"/>).</summary>
     /// <exception cref="IOException">The journal is shorter than asked.</exception>
-    public void Read(long offset, Span<byte> destination)
-    {
-        int done = 0;
-        while (done < destination.Length)
-        {
-            int n = RandomAccess.Read(_handle, destination[done..], offset + done);
-            if (n <= 0)
-            {
-                throw new IOException($"{Path}: ends at {offset + done}, expected {destination.Length - done} more bytes");
-            }
-
-            done += n;
-        }
-    }
+    public void Read(long offset, Span<byte> destination) => ReadExactly(_handle, destination, offset);
 
     /// <summary>Empties the journal (every record in it is materialised and synced). Not thread-safe, as <see cref="Append"/>.</summary>
     public void Truncate()
@@ -262,7 +249,7 @@ internal sealed partial class TestCaseJournal : IDisposable
             int n = RandomAccess.Read(handle, destination[done..], offset + done);
             if (n <= 0)
             {
-                throw new IOException("the test case journal shrank while being read");
+                throw new IOException($"the test case journal ends at {offset + done}, expected {destination.Length - done} more bytes");
             }
 
             done += n;
