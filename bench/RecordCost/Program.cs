@@ -1,8 +1,13 @@
-// Per-stage cost of turning one recorded exchange into a test case (bench only; not a test).
+// Per-stage cost of turning one recorded exchange into a test case (bench only; not a test), in us per test case: wall time
+// and process CPU time (CPU is steadier on a shared machine: waiting for a core is not counted).
 //   dotnet run -c Release --project bench/RecordCost [iterations]
+// Stages: noise -> TestCase -> YAML -> journal append (batched) -> file materialised from the journal; then the old per-file
+// write for comparison, and the whole TestCaseWriter (enqueue -> journal -> files) end to end.
+using System.Buffers;
 using System.Diagnostics;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
+using Keploy.Core.Record;
 using Keploy.Core.Replay.Comparison;
 using Keploy.Core.Storage;
 
@@ -23,14 +28,67 @@ string dir = Path.Combine(Path.GetTempPath(), "recordcost-" + Guid.NewGuid().ToS
 TestSetStore store = new(dir);
 string set = store.CreateNextTestSet();
 
+string only = args.Length > 1 ? args[1] : "all"; // "stages" or "writer" for one part only (e.g. under perf)
+Console.WriteLine($"RecordCost: {n} test cases per stage, {Environment.ProcessorCount} cores");
+if (only != "writer")
+{
 Time("AutoNoise.Detect", i => AutoNoise.Detect(resp));
 var noise = new Dictionary<string, List<string>>(AutoNoise.Detect(resp), StringComparer.Ordinal);
 Time("HttpSpec.CreateTestCase", i => HttpSpec.CreateTestCase($"t-{i}", req, resp, noise, 5200));
 TestCase tc = HttpSpec.CreateTestCase("t", req, resp, noise, 5200);
 Time("KeployYaml.FormatTestCase", i => KeployYaml.FormatTestCase(tc));
-Time("WriteTestCase(fsync)", i => { tc.Name = $"a-{i}"; store.WriteTestCase(set, tc); }, Math.Min(n, 500));
-var noSync = typeof(TestSetStore).GetMethod("WriteTestCase", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-Time("WriteTestCase(no fsync)", i => { tc.Name = $"b-{i}"; noSync.Invoke(store, [set, tc, false]); });
+string text = KeployYaml.FormatTestCase(tc);
+
+// Journal: frame + one append per 256 test cases (the writer batches up to 1 MiB).
+TestCaseJournal journal = store.OpenTestCaseJournal(set);
+ArrayBufferWriter<byte> batch = new(1 << 20);
+Time("Journal frame+append", i =>
+{
+    TestCaseJournal.Frame(batch, "j", text);
+    if (batch.WrittenCount >= 256 * 600)
+    {
+        journal.Append(batch.WrittenSpan);
+        batch.ResetWrittenCount();
+    }
+});
+journal.Close(delete: true);
+byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+Time("File from bytes (linkat)", i => store.WriteTestCaseFile(set, $"m-{i}", bytes));
+Time("File CreateNew (not atomic)", i => { using var f = new FileStream(Path.Combine(store.TestsDirectory(set), $"x-{i}.yaml"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 0); f.Write(bytes); });
+Time("Old WriteTestCase(no fsync)", i => { tc.Name = $"b-{i}"; store.WriteTestCase(set, tc, flushToDisk: false); });
+Time("Old WriteTestCase(fsync)", i => { tc.Name = $"a-{i}"; store.WriteTestCase(set, tc); }, Math.Min(n, 300));
+}
+
+// End to end: n exchanges queued at once on a fresh test-set; "journaled" = until Written == n (what the traffic waits on),
+// "files" = DisposeAsync, which materialises every test case file, syncs and removes the journal.
+for (int round = 0; round < 2 && only != "stages"; round++)
+{
+    string set2 = store.CreateNextTestSet();
+    TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+    var sw = Stopwatch.StartNew();
+    TestCaseWriter writer = new(store, set2, mocks: null, recorded: null, log: Console.WriteLine);
+    for (int i = 0; i < n; i++)
+    {
+        writer.TryEnqueue($"test-{i + 1}", 5200, req, resp);
+    }
+
+    double enqueueUs = sw.Elapsed.TotalMicroseconds;
+    while (writer.Written < n)
+    {
+        Thread.Sleep(1);
+    }
+
+    TimeSpan cpu1 = Process.GetCurrentProcess().TotalProcessorTime;
+    int early = writer.Materialised;
+    double journaledWall = sw.Elapsed.TotalMicroseconds - TestCaseWriter.SettleTime.TotalMicroseconds;
+    writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    TimeSpan cpu2 = Process.GetCurrentProcess().TotalProcessorTime;
+    int files = store.ListTestCaseFiles(set2).Count;
+    Console.WriteLine($"{"TestCaseWriter enqueue",-30} {enqueueUs / n,8:F2} us wall");
+    Console.WriteLine($"{"TestCaseWriter journaled",-30} {journaledWall / n,8:F1} us wall {(cpu1 - cpu0).TotalMicroseconds / n,8:F1} us CPU (less the {TestCaseWriter.SettleTime.TotalMilliseconds} ms settle; {early} files made meanwhile)");
+    Console.WriteLine($"{"TestCaseWriter + files",-30} {(sw.Elapsed.TotalMicroseconds - TestCaseWriter.SettleTime.TotalMicroseconds) / n,8:F1} us wall {(cpu2 - cpu0).TotalMicroseconds / n,8:F1} us CPU ({files} files)");
+}
+
 Directory.Delete(dir, true);
 
 void Time(string what, Action<int> action, int count = 0)
@@ -41,6 +99,5 @@ void Time(string what, Action<int> action, int count = 0)
     var sw = Stopwatch.StartNew();
     for (int i = 0; i < count; i++) action(i);
     double cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / count;
-    // CPU time is steadier than wall time on a shared machine (waiting for a core is not counted).
-    Console.WriteLine($"{what,-28} {sw.Elapsed.TotalMicroseconds / count,8:F1} us wall {cpuUs,8:F1} us CPU");
+    Console.WriteLine($"{what,-30} {sw.Elapsed.TotalMicroseconds / count,8:F1} us wall {cpuUs,8:F1} us CPU");
 }

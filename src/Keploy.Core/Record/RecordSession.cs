@@ -217,7 +217,7 @@ public sealed class RecordSession
         await testCaseWriter.DisposeAsync().ConfigureAwait(false);
         if (testCaseWriter.Waits > 0)
         {
-            _log($"record: connections waited {testCaseWriter.Waits} time(s) for the test case writers (more than {TestCaseWriter.QueueCapacity} exchanges queued); nothing was dropped");
+            _log($"record: connections waited {testCaseWriter.Waits} time(s) for the test case writers (more than {TestCaseWriter.QueueByteCapacity >> 20} MiB of exchanges queued); nothing was dropped");
         }
 
         if (exitCode is not null && testCaseWriter.Written == 0 && Volatile.Read(ref _mockCounter) == 0)

@@ -12,7 +12,7 @@ internal static partial class AnonymousFile
     /// its name with <c>linkat(2)</c>: the file appears complete or not at all, with one directory change instead of create +
     /// rename. False (nothing left behind) when the file system lacks <c>O_TMPFILE</c> or the name exists; the caller then renames.
     /// </summary>
-    public static bool TryWriteThenLink(string path, byte[] bytes)
+    public static bool TryWriteThenLink(string path, ReadOnlySpan<byte> bytes)
     {
         const int O_WRONLY = 0x1;
         const int O_TMPFILE = 0x410000; // __O_TMPFILE | O_DIRECTORY

@@ -382,10 +382,17 @@ public static partial class KeployYaml
     /// variant writes an unnamed file (<c>O_TMPFILE</c>) and names it with <c>linkat(2)</c> when the target does not exist yet.
     /// </summary>
     /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
-    public static void WriteAllTextAtomic(string path, string text, bool flushToDisk)
+    public static void WriteAllTextAtomic(string path, string text, bool flushToDisk) =>
+        WriteAllBytesAtomic(path, Utf8NoBom.GetBytes(text), flushToDisk);
+
+    /// <summary>
+    /// <see cref="WriteAllTextAtomic(string, string, bool)"/> for bytes already encoded (UTF-8 without BOM): complete or absent
+    /// at every moment; with <paramref name="flushToDisk"/> false not fsynced.
+    /// </summary>
+    /// <exception cref="IOException">The folder does not exist or cannot be written.</exception>
+    public static void WriteAllBytesAtomic(string path, ReadOnlySpan<byte> bytes, bool flushToDisk)
     {
         string full = Path.GetFullPath(path);
-        byte[] bytes = Utf8NoBom.GetBytes(text);
         if (!flushToDisk && OperatingSystem.IsLinux() && AnonymousFile.TryWriteThenLink(full, bytes))
         {
             return;
@@ -397,7 +404,7 @@ public static partial class KeployYaml
         {
             using (var fs = new FileStream(temp, NewFileOptions(FileMode.CreateNew, 0)))
             {
-                fs.Write(bytes, 0, bytes.Length);
+                fs.Write(bytes);
                 if (flushToDisk)
                 {
                     fs.Flush(flushToDisk: true);

@@ -40,6 +40,12 @@ public sealed partial class TestSetStore
     /// <summary>The <c>tests</c> folder of a test-set.</summary>
     public string TestsDirectory(string testSetId) => Path.Combine(TestSetDirectory(testSetId), "tests");
 
+    /// <summary>The test case journal of a test-set being recorded (<c>&lt;test-set&gt;/.tests.journal</c>, see <see cref="TestCaseJournal"/>).</summary>
+    internal string JournalPath(string testSetId) => Path.Combine(TestSetDirectory(testSetId), TestCaseJournal.FileName);
+
+    /// <summary>Where this store reports a journal record it dropped or could not materialise (one line each); stderr by default.</summary>
+    public Action<string> Log { get; set; } = Console.Error.WriteLine;
+
     /// <summary>The <c>mocks.yaml</c> path of a test-set.</summary>
     public string MocksPath(string testSetId) => Path.Combine(TestSetDirectory(testSetId), "mocks.yaml");
 
@@ -86,8 +92,10 @@ public sealed partial class TestSetStore
     public string CreateNextTestRun() => Path.Combine(ReportsDirectory, CreateNextNumbered(ReportsDirectory, "test-run-", null));
 
     /// <summary>The test case files of a set (<c>tests/*.yaml</c>, <c>*.yml</c>) in natural order of file name.</summary>
+    /// <remarks>A test case journal left by a recorder that was killed (<see cref="RecoverTestCaseJournal"/>) is materialised first.</remarks>
     public IReadOnlyList<string> ListTestCaseFiles(string testSetId)
     {
+        RecoverTestCaseJournal(testSetId);
         string dir = TestsDirectory(testSetId);
         if (!Directory.Exists(dir))
         {
@@ -234,6 +242,52 @@ public sealed partial class TestSetStore
         testCase.FilePath = path;
         KeployYaml.WriteAllTextAtomic(path, KeployYaml.FormatTestCase(testCase), flushToDisk);
 
+        return path;
+    }
+
+    /// <summary>
+    /// Materialises the test case journal a killed recorder left in the test-set (every whole record becomes
+    /// <c>tests/&lt;name&gt;.yaml</c>, a torn last record is dropped with one line to <see cref="Log"/>, then the journal is
+    /// deleted). Nothing happens without a journal or while a live recorder holds it. Returns the files written.
+    /// </summary>
+    public int RecoverTestCaseJournal(string testSetId)
+    {
+        string journal = JournalPath(testSetId);
+        if (!File.Exists(journal))
+        {
+            return 0;
+        }
+
+        try
+        {
+            return TestCaseJournal.Recover(journal, TestsDirectory(testSetId), Log);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log($"{journal}: could not materialise the test cases recorded in it: {ex.Message}");
+            return 0;
+        }
+    }
+
+    /// <summary>Creates the test-set's test case journal, locked for this recorder (record mode's <see cref="Record.TestCaseWriter"/>).</summary>
+    /// <exception cref="IOException">It cannot be created or another recorder holds it.</exception>
+    internal TestCaseJournal OpenTestCaseJournal(string testSetId)
+    {
+        KeployYaml.CreateDirectory(TestsDirectory(testSetId));
+        return TestCaseJournal.Create(JournalPath(testSetId));
+    }
+
+    /// <summary>Writes <c>tests/&lt;name&gt;.yaml</c> from already formatted bytes, atomically, not fsynced (see <see cref="FlushToDisk"/>).</summary>
+    /// <exception cref="ArgumentException">The name is not a plain file name.</exception>
+    internal string WriteTestCaseFile(string testSetId, string name, ReadOnlySpan<byte> content)
+    {
+        if (!TestCaseJournal.IsPlainName(name))
+        {
+            throw new ArgumentException($"test case name '{name}' is not a valid file name", nameof(name));
+        }
+
+        string path = Path.Combine(TestsDirectory(testSetId), name + ".yaml");
+        KeployYaml.WriteAllBytesAtomic(path, content, flushToDisk: false);
         return path;
     }
 
