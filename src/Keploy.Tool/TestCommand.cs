@@ -47,6 +47,7 @@ internal static class TestCommand
         }
 
         ReplayOptions options = settings.ToReplayOptions();
+        options.KeepTestResults = false; // printed and reported as they complete, then counted: memory stays flat with the set's size
         using ShutdownSignals stop = new(cancellationToken);
         System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
 
