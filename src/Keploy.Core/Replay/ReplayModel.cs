@@ -91,6 +91,12 @@ public sealed class ReplayOptions
     /// report see each one as it completes), so memory does not grow with the set; <c>dotnet keploy test</c> uses false.
     /// </summary>
     public bool KeepTestResults { get; set; } = true;
+
+    /// <summary>
+    /// Write the run's <c>report.html</c> while the tests run (<see cref="Reporting.HtmlReportStream"/>, handed back in
+    /// <see cref="TestRunResult.HtmlReport"/> to be completed after coverage); default false. <c>dotnet keploy test</c> uses true.
+    /// </summary>
+    public bool HtmlReport { get; set; }
 }
 
 /// <summary>Test statuses, as Keploy writes them (<c>pkg/models/testrun.go</c>).</summary>

@@ -18,6 +18,12 @@ namespace Keploy.Core.Replay;
 /// <param name="Sets">One result per test-set, in run order.</param>
 public sealed record TestRunResult(string TestRunId, string ReportDirectory, IReadOnlyList<TestSetResult> Sets)
 {
+    /// <summary>
+    /// The run's <c>report.html</c>, written as the tests ran, to be completed (<see cref="HtmlReportStream.Complete"/>) or disposed
+    /// by the caller; null unless <see cref="ReplayOptions.HtmlReport"/>.
+    /// </summary>
+    public HtmlReportStream? HtmlReport { get; init; }
+
     /// <summary>True when every set passed (Keploy: <c>test</c> exits 0 only then).</summary>
     public bool Passed => Sets.Count > 0 && Sets.All(s => s.Status == TestSetStatus.Passed);
 }
@@ -92,21 +98,30 @@ public sealed class ReplayRunner
         _unservedListed = true;
         string runDirectory = store.CreateNextTestRun();
         List<TestSetResult> results = new();
-        foreach (string set in sets)
+        HtmlReportStream? html = _options.HtmlReport ? new HtmlReportStream(runDirectory, _options.GlobalNoise, _options.IgnoreOrdering) : null;
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
+            foreach (string set in sets)
             {
-                break;
-            }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
 
-            // The report is written as the tests run (one entry at a time), then completed with the counts.
-            using TestReportWriter report = new(runDirectory, set, store.TestSetDirectory(set));
-            TestSetResult result = await RunTestSetAsync(set, null, observer, report, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            report.Complete(result, DateTimeOffset.Now);
+                // The report is written as the tests run (one entry at a time), then completed with the counts.
+                using TestReportWriter report = new(runDirectory, set, store.TestSetDirectory(set), html);
+                TestSetResult result = await RunTestSetAsync(set, null, observer, report, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                report.Complete(result, DateTimeOffset.Now);
+            }
+        }
+        catch
+        {
+            html?.Dispose();
+            throw;
         }
 
-        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results);
+        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results) { HtmlReport = html };
     }
 
     /// <summary>

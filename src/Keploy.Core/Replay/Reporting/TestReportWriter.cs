@@ -22,6 +22,7 @@ public sealed class TestReportWriter : IDisposable
     private readonly string _entriesPath;
     private readonly StreamWriter _entries;
     private readonly StringBuilder _item = new();
+    private readonly HtmlReportStream? _html;
     private int _count;
     private bool _done;
 
@@ -30,8 +31,10 @@ public sealed class TestReportWriter : IDisposable
     /// <param name="testSetId">The set, <c>test-set-M</c>.</param>
     /// <param name="testSetPath">Absolute path of <c>keploy/test-set-M</c> (each entry's <c>test_case_path</c>).</param>
     /// <exception cref="IOException">The temporary file cannot be created.</exception>
-    public TestReportWriter(string testRunDirectory, string testSetId, string testSetPath)
+    /// <param name="html">The run's page, fed each entry too, or null.</param>
+    public TestReportWriter(string testRunDirectory, string testSetId, string testSetPath, HtmlReportStream? html = null)
     {
+        _html = html;
         _testRunDirectory = testRunDirectory;
         _testSetId = testSetId;
         _testSetPath = testSetPath;
@@ -49,7 +52,9 @@ public sealed class TestReportWriter : IDisposable
     public void Add(TestCaseResult test)
     {
         ObjectDisposedException.ThrowIf(_done, this);
-        YamlSequenceNode one = new() { TestReportBuilder.BuildTest(test, _testSetPath) };
+        YamlMappingNode entry = TestReportBuilder.BuildTest(test, _testSetPath);
+        _html?.Add(entry, _testSetId);
+        YamlSequenceNode one = new() { entry };
         _item.Clear();
         KeployYamlWriter.WriteDocument(_item, new YamlMappingNode { { "tests", one } }, KeployYaml.MockIndent);
 
@@ -67,7 +72,8 @@ public sealed class TestReportWriter : IDisposable
     public string Complete(TestSetResult result, DateTimeOffset createdAt)
     {
         ObjectDisposedException.ThrowIf(_done, this);
-        string header = KeployYaml.FormatFile([TestReportBuilder.Build(result, _testSetPath, createdAt, Array.Empty<TestCaseResult>())], KeployYaml.MockIndent);
+        YamlMappingNode root = TestReportBuilder.Build(result, _testSetPath, createdAt, Array.Empty<TestCaseResult>());
+        string header = KeployYaml.FormatFile([root], KeployYaml.MockIndent);
         int at = header.IndexOf(EmptyTestsLine, StringComparison.Ordinal);
         if (at < 0)
         {
@@ -101,6 +107,7 @@ public sealed class TestReportWriter : IDisposable
             }
 
             File.Move(temp, path, overwrite: true);
+            _html?.EndSet(root, path, (result.Total, result.Passed, result.Failed, result.Ignored));
         }
         catch
         {
