@@ -38,11 +38,8 @@ public sealed class HtmlReportStream : IDisposable
         _globalNoise = globalNoise;
         _ignoreOrdering = ignoreOrdering;
         KeployYaml.CreateDirectory(_runDirectory);
-        string stem = Path.Combine(_runDirectory, "." + HtmlReportWriter.FileName + "." + Guid.NewGuid().ToString("N"));
-        _rowsPath = stem + ".rows.tmp";
-        _detailsPath = stem + ".details.tmp";
-        _rows = Open(_rowsPath);
-        _details = Open(_detailsPath);
+        (_rowsPath, _rows) = ReportFiles.CreateScratch(_runDirectory, HtmlReportWriter.FileName, "rows");
+        (_detailsPath, _details) = ReportFiles.CreateScratch(_runDirectory, HtmlReportWriter.FileName, "details");
         _writer = new Utf8JsonWriter(_element, HtmlReportWriter.JsonOptions);
     }
 
@@ -84,29 +81,16 @@ public sealed class HtmlReportStream : IDisposable
         string page = HtmlReportTemplate.Page.Replace("{{TITLE}}", WebUtility.HtmlEncode("Keploy report " + run.Id), StringComparison.Ordinal);
         int data = page.IndexOf("{{DATA}}", StringComparison.Ordinal);
         string path = Path.Combine(_runDirectory, HtmlReportWriter.FileName);
-        string temp = Path.Combine(_runDirectory, "." + HtmlReportWriter.FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        ReportFiles.WriteAtomic(path, output =>
         {
-            using (FileStream output = new(temp, KeployYaml.NewFileOptions(FileMode.CreateNew, 1 << 16)))
-            {
-                output.Write(Encoding.UTF8.GetBytes(page[..data]));
-                WriteEscaped(output, _element.GetBuffer().AsSpan(0, (int)_element.Length));
-                CopyFrom(_rows, output);
-                output.Write("],\"details\":["u8);
-                CopyFrom(_details, output);
-                output.Write("]}"u8);
-                output.Write(Encoding.UTF8.GetBytes(page[(data + "{{DATA}}".Length)..]));
-                output.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-
+            output.Write(Encoding.UTF8.GetBytes(page[..data]));
+            WriteEscaped(output, _element.GetBuffer().AsSpan(0, (int)_element.Length));
+            ReportFiles.CopyFrom(_rows, output);
+            output.Write("],\"details\":["u8);
+            ReportFiles.CopyFrom(_details, output);
+            output.Write("]}"u8);
+            output.Write(Encoding.UTF8.GetBytes(page[(data + "{{DATA}}".Length)..]));
+        });
         Dispose();
         return path;
     }
@@ -123,15 +107,8 @@ public sealed class HtmlReportStream : IDisposable
         _writer.Dispose();
         _rows.Dispose();
         _details.Dispose();
-        TryDelete(_rowsPath);
-        TryDelete(_detailsPath);
-    }
-
-    private static FileStream Open(string path)
-    {
-        FileStreamOptions options = KeployYaml.NewFileOptions(FileMode.CreateNew, 1 << 16);
-        options.Access = FileAccess.ReadWrite;
-        return new FileStream(path, options);
+        ReportFiles.TryDelete(_rowsPath);
+        ReportFiles.TryDelete(_detailsPath);
     }
 
     /// <summary>Appends the element written to <see cref="_writer"/> (comma first unless it is the file's first) and resets the writer.</summary>
@@ -166,24 +143,4 @@ public sealed class HtmlReportStream : IDisposable
         }
     }
 
-    private static void CopyFrom(FileStream source, Stream output)
-    {
-        source.Flush();
-        source.Position = 0;
-        source.CopyTo(output);
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

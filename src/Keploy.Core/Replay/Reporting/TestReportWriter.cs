@@ -39,10 +39,9 @@ public sealed class TestReportWriter : IDisposable
         _testSetId = testSetId;
         _testSetPath = testSetPath;
         KeployYaml.CreateDirectory(testRunDirectory);
-        _entriesPath = Path.Combine(testRunDirectory, "." + testSetId + "-report.tests." + Guid.NewGuid().ToString("N") + ".tmp");
-        FileStreamOptions options = KeployYaml.NewFileOptions(FileMode.CreateNew, 1 << 16);
-        options.Access = FileAccess.ReadWrite;
-        _entries = new StreamWriter(new FileStream(_entriesPath, options), Utf8NoBom);
+        FileStream entries;
+        (_entriesPath, entries) = ReportFiles.CreateScratch(testRunDirectory, testSetId + "-report.yaml", "tests");
+        _entries = new StreamWriter(entries, Utf8NoBom);
     }
 
     /// <summary>Number of entries written so far.</summary>
@@ -82,39 +81,23 @@ public sealed class TestReportWriter : IDisposable
 
         _entries.Flush();
         string path = Path.Combine(_testRunDirectory, _testSetId + "-report.yaml");
-        string temp = Path.Combine(_testRunDirectory, "." + _testSetId + "-report.yaml." + Guid.NewGuid().ToString("N") + ".tmp");
-        try
+        ReportFiles.WriteAtomic(path, output =>
         {
-            using (FileStream output = new(temp, KeployYaml.NewFileOptions(FileMode.CreateNew, 1 << 16)))
+            using StreamWriter writer = new(output, Utf8NoBom, 1 << 16, leaveOpen: true);
+            if (_count == 0)
             {
-                using StreamWriter writer = new(output, Utf8NoBom, 1 << 16, leaveOpen: true);
-                if (_count == 0)
-                {
-                    writer.Write(header);
-                }
-                else
-                {
-                    writer.Write(header.AsSpan(0, at + 1));
-                    writer.Write("tests:\n");
-                    writer.Flush();
-                    _entries.BaseStream.Position = 0;
-                    _entries.BaseStream.CopyTo(output);
-                    writer.Write(header.AsSpan(at + EmptyTestsLine.Length));
-                }
-
-                writer.Flush();
-                output.Flush(flushToDisk: true);
+                writer.Write(header);
             }
-
-            File.Move(temp, path, overwrite: true);
-            _html?.EndSet(root, path, (result.Total, result.Passed, result.Failed, result.Ignored));
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-
+            else
+            {
+                writer.Write(header.AsSpan(0, at + 1));
+                writer.Write("tests:\n");
+                writer.Flush();
+                ReportFiles.CopyFrom((FileStream)_entries.BaseStream, output);
+                writer.Write(header.AsSpan(at + EmptyTestsLine.Length));
+            }
+        });
+        _html?.EndSet(root, path, (result.Total, result.Passed, result.Failed, result.Ignored));
         Dispose();
         return path;
     }
@@ -129,7 +112,7 @@ public sealed class TestReportWriter : IDisposable
 
         _done = true;
         _entries.Dispose();
-        TryDelete(_entriesPath);
+        ReportFiles.TryDelete(_entriesPath);
     }
 
     private static int IndexOfNewline(StringBuilder sb)
@@ -143,19 +126,5 @@ public sealed class TestReportWriter : IDisposable
         }
 
         return sb.Length - 1;
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
