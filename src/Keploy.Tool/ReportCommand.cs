@@ -46,7 +46,7 @@ internal static class ReportCommand
     public static string WriteRunReports(string runDirectory, string? reportFormat, GlobalNoiseConfig globalNoise, bool ignoreOrdering, ToolConsole console)
     {
         SavedTestRun run = SavedReportReader.ReadRun(runDirectory);
-        if (string.Equals(reportFormat, "junit", StringComparison.OrdinalIgnoreCase))
+        if (WantsJUnit(reportFormat))
         {
             string junit = Path.Combine(runDirectory, "junit.xml");
             Keploy.Core.Storage.KeployYaml.WriteAllTextAtomic(junit, JUnitReportWriter.Write(run, globalNoise, ignoreOrdering));
@@ -55,6 +55,9 @@ internal static class ReportCommand
 
         return HtmlReportWriter.WriteFile(run, globalNoise, ignoreOrdering);
     }
+
+    /// <summary>Whether <c>--report-format</c> asks for <c>junit.xml</c> besides the HTML report.</summary>
+    public static bool WantsJUnit(string? reportFormat) => string.Equals(reportFormat, "junit", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Rejects a <c>--report-format</c> other than junit before the run starts.</summary>
     public static string? CheckReportFormat(string? value)

@@ -47,6 +47,8 @@ internal static class TestCommand
         }
 
         ReplayOptions options = settings.ToReplayOptions();
+        options.KeepTestResults = false; // printed and reported as they complete, then counted: memory stays flat with the set's size
+        options.HtmlReport = true; // report.html written as the tests run too (completed below, after coverage)
         using ShutdownSignals stop = new(cancellationToken);
         System.Diagnostics.Stopwatch total = System.Diagnostics.Stopwatch.StartNew();
 
@@ -84,6 +86,7 @@ internal static class TestCommand
         ReplayRunner runner = new(options);
         ConsoleObserver observer = new(console);
         TestRunResult run = await runner.RunAsync(settings.TestSets, observer, stop.Token).ConfigureAwait(false);
+        using Keploy.Core.Replay.Reporting.HtmlReportStream? htmlReport = run.HtmlReport;
         IReadOnlyList<string> coverageLines = await coverage.FinishAsync(run).ConfigureAwait(false);
         foreach (TestSetResult set in run.Sets)
         {
@@ -106,7 +109,10 @@ internal static class TestCommand
         {
             try
             {
-                string html = ReportCommand.WriteRunReports(run.ReportDirectory, reportFormat, settings.GlobalNoise, settings.IgnoreOrdering, console);
+                // Without JUnit the saved reports are not read back: the page was written as the tests ran.
+                string html = htmlReport is not null && !ReportCommand.WantsJUnit(reportFormat)
+                    ? htmlReport.Complete()
+                    : ReportCommand.WriteRunReports(run.ReportDirectory, reportFormat, settings.GlobalNoise, settings.IgnoreOrdering, console);
                 console.Info($"HTML report: {html}");
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or Keploy.Core.Models.KeployFormatException)

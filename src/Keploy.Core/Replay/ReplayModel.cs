@@ -84,6 +84,19 @@ public sealed class ReplayOptions
     /// document there. Exceptions are reported as a warning, never fail the set.
     /// </summary>
     public Func<Uri, CancellationToken, Task>? BeforeAppStop { get; set; }
+
+    /// <summary>
+    /// Keep every <see cref="TestCaseResult"/> in <see cref="TestSetResult.Tests"/> (default true, for the <c>dotnet test</c> adapter
+    /// and callers of <c>ReplayRunner.RunTestSetAsync</c>). False: results are only counted (the observer and the streamed
+    /// report see each one as it completes), so memory does not grow with the set; <c>dotnet keploy test</c> uses false.
+    /// </summary>
+    public bool KeepTestResults { get; set; } = true;
+
+    /// <summary>
+    /// Write the run's <c>report.html</c> while the tests run (<see cref="Reporting.HtmlReportStream"/>, handed back in
+    /// <see cref="TestRunResult.HtmlReport"/> to be completed after coverage); default false. <c>dotnet keploy test</c> uses true.
+    /// </summary>
+    public bool HtmlReport { get; set; }
 }
 
 /// <summary>Test statuses, as Keploy writes them (<c>pkg/models/testrun.go</c>).</summary>
@@ -191,7 +204,26 @@ public sealed class TestSetResult
     /// <summary>The set's status.</summary>
     public TestSetStatus Status { get; set; }
 
-    /// <summary>Results in replay order.</summary>
+    private readonly List<string> _failedNames = new();
+    private readonly List<(string Method, string Url)> _httpRequests = new();
+    private int _added;
+    private int _keptByAdd;
+    private int _passed;
+    private int _failed;
+    private int _obsolete;
+    private int _ignored;
+
+    /// <summary>
+    /// Whether <see cref="Add"/> keeps each result in <see cref="Tests"/> (default true). <c>dotnet keploy test</c> sets false: the
+    /// results are then reported as they come (console, streamed report) and only counted, so a 30,000-case set replays in bounded
+    /// memory.
+    /// </summary>
+    public bool KeepTests { get; init; } = true;
+
+    /// <summary>
+    /// Results in replay order: every result when <see cref="KeepTests"/>, none of those passed to <see cref="Add"/> otherwise
+    /// (results added here directly are counted too).
+    /// </summary>
     public List<TestCaseResult> Tests { get; } = new();
 
     /// <summary>Wall time of the set, app start included.</summary>
@@ -200,11 +232,70 @@ public sealed class TestSetResult
     /// <summary>Why the set did not run or stopped (one line), or null.</summary>
     public string? Error { get; set; }
 
+    /// <summary>Number of tests run (or listed as not run).</summary>
+    public int Total => _added + Direct.Count();
+
     /// <summary>Number of tests that passed.</summary>
-    public int Passed => Tests.Count(t => t.Status == TestStatus.Passed);
+    public int Passed => _passed + Direct.Count(t => t.Status == TestStatus.Passed);
 
     /// <summary>Number of tests that failed (or became obsolete).</summary>
-    public int Failed => Tests.Count(t => t.Status is TestStatus.Failed or TestStatus.Obsolete);
+    public int Failed => _failed + _obsolete + Direct.Count(t => t.Status is TestStatus.Failed or TestStatus.Obsolete);
+
+    /// <summary>Number of tests with status FAILED only.</summary>
+    public int FailedOnly => _failed + Direct.Count(t => t.Status == TestStatus.Failed);
+
+    /// <summary>Number of tests with status OBSOLETE.</summary>
+    public int Obsolete => _obsolete + Direct.Count(t => t.Status == TestStatus.Obsolete);
+
+    /// <summary>Number of tests with status IGNORED.</summary>
+    public int Ignored => _ignored + Direct.Count(t => t.Status == TestStatus.Ignored);
+
+    /// <summary>Whether every test passed or was ignored.</summary>
+    public bool AllPassedOrIgnored => Total == Passed + Ignored;
+
+    /// <summary>Names of the failed and obsolete tests, in replay order.</summary>
+    public IEnumerable<string> FailedNames => _failedNames.Concat(
+        Direct.Where(t => t.Status is TestStatus.Failed or TestStatus.Obsolete).Select(t => t.TestCase.Name));
+
+    /// <summary>Method and URL of every replayed Http test case, in replay order (API schema coverage), kept or not.</summary>
+    public IEnumerable<(string Method, string Url)> HttpRequests => _httpRequests.Concat(Direct.Where(t => t.TestCase.Kind == "Http")
+        .Select(t => Keploy.Core.Protocols.Http.HttpSpec.FromTestCase(t.TestCase).Request).Select(r => (r.Method, r.Url)));
+
+    /// <summary>Results added to <see cref="Tests"/> directly rather than through <see cref="Add"/>.</summary>
+    private IEnumerable<TestCaseResult> Direct => Tests.Skip(_keptByAdd);
+
+    /// <summary>
+    /// Counts <paramref name="result"/> (status, failed name, its Http request when <paramref name="httpRequest"/> is given) and
+    /// keeps it in <see cref="Tests"/> when <see cref="KeepTests"/>.
+    /// </summary>
+    public void Add(TestCaseResult result, (string Method, string Url)? httpRequest = null)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (_keptByAdd != Tests.Count)
+        {
+            throw new InvalidOperationException("results were added to Tests directly before Add; use one or the other");
+        }
+
+        _added++;
+        switch (result.Status)
+        {
+            case TestStatus.Passed: _passed++; break;
+            case TestStatus.Failed: _failed++; _failedNames.Add(result.TestCase.Name); break;
+            case TestStatus.Obsolete: _obsolete++; _failedNames.Add(result.TestCase.Name); break;
+            case TestStatus.Ignored: _ignored++; break;
+        }
+
+        if (httpRequest is { } request)
+        {
+            _httpRequests.Add(request);
+        }
+
+        if (KeepTests)
+        {
+            Tests.Add(result);
+            _keptByAdd++;
+        }
+    }
 }
 
 /// <summary>Progress callbacks from <see cref="ReplayRunner"/>; called on the runner's thread, one test at a time.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Keploy.Core.Capture;
 using Keploy.Core.Models;
 using Keploy.Core.Proxy;
@@ -17,6 +18,12 @@ namespace Keploy.Core.Replay;
 /// <param name="Sets">One result per test-set, in run order.</param>
 public sealed record TestRunResult(string TestRunId, string ReportDirectory, IReadOnlyList<TestSetResult> Sets)
 {
+    /// <summary>
+    /// The run's <c>report.html</c>, written as the tests ran, to be completed (<see cref="HtmlReportStream.Complete"/>) or disposed
+    /// by the caller; null unless <see cref="ReplayOptions.HtmlReport"/>.
+    /// </summary>
+    public HtmlReportStream? HtmlReport { get; init; }
+
     /// <summary>True when every set passed (Keploy: <c>test</c> exits 0 only then).</summary>
     public bool Passed => Sets.Count > 0 && Sets.All(s => s.Status == TestSetStatus.Passed);
 }
@@ -91,19 +98,30 @@ public sealed class ReplayRunner
         _unservedListed = true;
         string runDirectory = store.CreateNextTestRun();
         List<TestSetResult> results = new();
-        foreach (string set in sets)
+        HtmlReportStream? html = _options.HtmlReport ? new HtmlReportStream(runDirectory, _options.GlobalNoise, _options.IgnoreOrdering) : null;
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
+            foreach (string set in sets)
             {
-                break;
-            }
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
 
-            TestSetResult result = await RunTestSetAsync(set, null, observer, cancellationToken).ConfigureAwait(false);
-            results.Add(result);
-            TestSetStore.WriteReport(runDirectory, set, TestReportBuilder.Build(result, store.TestSetDirectory(set), DateTimeOffset.Now));
+                // The report is written as the tests run (one entry at a time), then completed with the counts.
+                using TestReportWriter report = new(runDirectory, set, store.TestSetDirectory(set), html);
+                TestSetResult result = await RunTestSetAsync(set, null, observer, report, cancellationToken).ConfigureAwait(false);
+                results.Add(result);
+                report.Complete(result, DateTimeOffset.Now);
+            }
+        }
+        catch
+        {
+            html?.Dispose();
+            throw;
         }
 
-        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results);
+        return new TestRunResult(Path.GetFileName(runDirectory), runDirectory, results) { HtmlReport = html };
     }
 
     /// <summary>
@@ -113,44 +131,46 @@ public sealed class ReplayRunner
     /// <param name="include">Selects test cases by name; null runs all.</param>
     /// <param name="observer">Progress callbacks, or null.</param>
     /// <param name="cancellationToken">Stops sending requests, stops the app and returns <see cref="TestSetStatus.UserAbort"/>.</param>
-    public async Task<TestSetResult> RunTestSetAsync(string testSetId, Func<TestCase, bool>? include, IReplayObserver? observer, CancellationToken cancellationToken)
+    /// <exception cref="KeployFormatException">A test case or mocks.yaml is malformed (file:line:column); raised before the app starts.</exception>
+    public Task<TestSetResult> RunTestSetAsync(string testSetId, Func<TestCase, bool>? include, IReplayObserver? observer, CancellationToken cancellationToken) =>
+        RunTestSetAsync(testSetId, include, observer, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="RunTestSetAsync(string, Func{TestCase, bool}?, IReplayObserver?, CancellationToken)"/>, each result also appended to
+    /// <paramref name="report"/> as it completes. The test cases are read twice, one at a time: a first pass checks every file
+    /// and takes what the start needs (count, first and earliest request time, readiness probe, secrets), the second reads ahead
+    /// of the test being sent (<see cref="ReadAhead"/> at most), so memory does not grow with the set.
+    /// </summary>
+    private async Task<TestSetResult> RunTestSetAsync(string testSetId, Func<TestCase, bool>? include, IReplayObserver? observer, TestReportWriter? report, CancellationToken cancellationToken)
     {
         Stopwatch stopwatch = Stopwatch.StartNew();
-        TestSetResult result = new() { TestSetId = testSetId };
+        TestSetResult result = new() { TestSetId = testSetId, KeepTests = _options.KeepTestResults };
         TestSetStore store = new(_options.Path);
-        LoadedTestSet loaded = store.Load(testSetId, include);
-        List<TestCase> tests = loaded.Tests;
-        if (tests.Count == 0)
+        IEnumerable<TestCase> Selected() => store.ReadTestCases(testSetId).Where(t => include is null || include(t));
+        List<Mock> mocks = store.ReadMocks(testSetId).ToList();
+
+        // First pass: every selected file parsed and prepared (a malformed one fails here, before the app starts), nothing kept.
+        TestSetOutline outline = new();
+        ReplaySecrets secrets = ReplaySecrets.Load(store, testSetId);
+        IReadOnlyList<string> missingSecrets = secrets.Missing(Selected().Select(t => outline.Observe(t, Prepare(t), Target)), mocks);
+        if (outline.Count == 0)
         {
             result.Status = TestSetStatus.NoTestsToRun;
             result.Error = $"no test cases to run in {testSetId}";
             return result;
         }
 
-        List<Mock> mocks = loaded.Mocks;
-
         // Secrets: placeholders get their values from secret.yaml or KEPLOY_SECRET_* before anything is matched or sent.
-        ReplaySecrets secrets = ReplaySecrets.Load(store, testSetId);
-        IReadOnlyList<string> missingSecrets = secrets.Missing(tests, mocks);
         if (missingSecrets.Count > 0)
         {
             result.Status = TestSetStatus.InternalError;
             result.Error = secrets.MissingMessage(testSetId, missingSecrets);
-            DateTimeOffset now = DateTimeOffset.Now;
-            foreach (TestCase test in tests)
-            {
-                result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + result.Error });
-            }
-
+            NotRun(result, report, Selected(), "not run: " + result.Error);
             return result;
         }
 
         secrets.RenderMocks(mocks);
-        List<(TestCase Test, IPreparedTestCase? View)> plan = tests
-            .Select(t => (t, TestCasePlayers.Find(_players, t.Kind)?.Prepare(t)))
-            .ToList();
-        DateTimeOffset? firstRequest = plan.Where(p => p.View is not null).Select(p => (DateTimeOffset?)p.View!.RequestTime).Min();
-        MockPool pool = new(mocks, firstRequest)
+        MockPool pool = new(mocks, outline.EarliestRequest)
         {
             StrictMocks = _options.StrictMocks,
             NoiseNames = NoiseNames(_options.GlobalNoise, testSetId),
@@ -216,43 +236,52 @@ public sealed class ReplayRunner
                 }
 
                 string workingDirectory = _options.WorkingDirectory ?? Path.GetFullPath(_options.Path);
-                clock = StartFrozenClock(plan.Select(p => p.View?.RequestTime), observer);
+                clock = StartFrozenClock(outline.FirstRequest, observer);
                 app = capture.StartApp(_options.AppCommand, workingDirectory, AppEnvironment(tls?.AppEnvironment ?? _options.AppEnvironment, clock), appLog.Add);
                 clock?.TrackProcess(app.Pid);
                 observer?.Message($"app started (pid {app.Pid}): {_options.AppCommand}");
             }
 
-            Uri? probe = plan.Where(p => p.View is not null).Select(p => Target(p.View!.Url)).FirstOrDefault();
+            Uri? probe = outline.Probe;
             string? notReady = await WaitUntilReadyAsync(app, probe, observer, cancellationToken).ConfigureAwait(false);
             if (notReady is not null)
             {
                 result.Status = app is { HasExited: true } ? TestSetStatus.AppHalted : TestSetStatus.AppFault;
                 result.Error = notReady + appLog.Tail();
-                DateTimeOffset now = DateTimeOffset.Now;
-                foreach ((TestCase test, _) in plan)
-                {
-                    // Not run is not passed: every selected test counts as failed, with the reason.
-                    result.Tests.Add(new TestCaseResult { TestCase = test, TestSetId = testSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = "not run: " + notReady });
-                }
-
+                // Not run is not passed: every selected test counts as failed, with the reason.
+                NotRun(result, report, Selected(), "not run: " + notReady);
                 return result;
             }
 
-            foreach ((TestCase test, IPreparedTestCase? view) in plan)
+            // Second pass: read ahead on another thread while the app answers; results are counted, reported and let go.
+            using CancellationTokenSource readAheadStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Channel<(TestCase Test, IPreparedTestCase? View)> queue = Channel.CreateBounded<(TestCase, IPreparedTestCase?)>(
+                new BoundedChannelOptions(ReadAhead) { SingleReader = true, SingleWriter = true });
+            Task reading = Task.Run(() => ReadAheadAsync(Selected(), queue.Writer, readAheadStop.Token), CancellationToken.None);
+            try
             {
-                if (cancellationToken.IsCancellationRequested)
+                await foreach ((TestCase test, IPreparedTestCase? view) in queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
                 {
-                    result.Status = TestSetStatus.UserAbort;
-                    break;
-                }
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        result.Status = TestSetStatus.UserAbort;
+                        break;
+                    }
 
-                observer?.TestStarted(testSetId, test);
-                TestCaseResult testResult = view is null
-                    ? Unsupported(testSetId, test)
-                    : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, clock, cancellationToken).ConfigureAwait(false);
-                result.Tests.Add(testResult);
-                observer?.TestCompleted(testResult);
+                    observer?.TestStarted(testSetId, test);
+                    TestCaseResult testResult = view is null
+                        ? Unsupported(testSetId, test)
+                        : await ReplayOneAsync(testSetId, test, view, pool, app, secrets, clock, cancellationToken).ConfigureAwait(false);
+                    Record(result, report, testResult);
+                    observer?.TestCompleted(testResult);
+                }
             }
+            finally
+            {
+                readAheadStop.Cancel();
+                await reading.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
 
             if (_options.BeforeAppStop is not null && probe is not null && app is { HasExited: false } && !cancellationToken.IsCancellationRequested)
             {
@@ -268,7 +297,7 @@ public sealed class ReplayRunner
 
             if (result.Status != TestSetStatus.UserAbort)
             {
-                result.Status = result.Tests.All(t => t.Status is TestStatus.Passed or TestStatus.Ignored) ? TestSetStatus.Passed : TestSetStatus.Failed;
+                result.Status = result.AllPassedOrIgnored ? TestSetStatus.Passed : TestSetStatus.Failed;
                 if (app is { HasExited: true } && result.Status == TestSetStatus.Failed)
                 {
                     result.Status = TestSetStatus.AppHalted;
@@ -359,7 +388,7 @@ public sealed class ReplayRunner
     /// starts (the app may read the time at start-up); null without the option. Throws <see cref="InvalidOperationException"/>
     /// naming the package when libfaketime is missing.
     /// </summary>
-    private FrozenClock? StartFrozenClock(IEnumerable<DateTimeOffset?> requestTimes, IReplayObserver? observer)
+    private FrozenClock? StartFrozenClock(DateTimeOffset? first, IReplayObserver? observer)
     {
         if (!_options.FreezeTime)
         {
@@ -367,7 +396,6 @@ public sealed class ReplayRunner
         }
 
         FrozenClock clock = FrozenClock.Create();
-        DateTimeOffset? first = requestTimes.FirstOrDefault(t => t is not null);
         if (first is { } time)
         {
             clock.MoveTo(time);
@@ -392,6 +420,53 @@ public sealed class ReplayRunner
         }
 
         return environment;
+    }
+
+    /// <summary>Test cases read ahead of the one being sent (parsed and prepared while the app answers).</summary>
+    private const int ReadAhead = 64;
+
+    private IPreparedTestCase? Prepare(TestCase test) => TestCasePlayers.Find(_players, test.Kind)?.Prepare(test);
+
+    /// <summary>Reads and prepares <paramref name="tests"/> into <paramref name="queue"/>; a read error completes the queue with it.</summary>
+    private async Task ReadAheadAsync(IEnumerable<TestCase> tests, ChannelWriter<(TestCase, IPreparedTestCase?)> queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (TestCase test in tests)
+            {
+                await queue.WriteAsync((test, Prepare(test)), cancellationToken).ConfigureAwait(false);
+            }
+
+            queue.Complete();
+        }
+        catch (Exception ex)
+        {
+            queue.TryComplete(ex);
+            throw;
+        }
+    }
+
+    /// <summary>Counts a result, appends it to the streamed report and lets it go (unless the set keeps its results).</summary>
+    private static void Record(TestSetResult result, TestReportWriter? report, TestCaseResult testResult)
+    {
+        (string, string)? request = null;
+        if (testResult.TestCase.Kind == "Http" && YamlNodes.GetMapping(testResult.TestCase.Spec, "req") is { } req)
+        {
+            request = (YamlNodes.GetString(req, "method") ?? "GET", YamlNodes.GetString(req, "url") ?? "/"); // HttpSpec.ReadRequest's defaults
+        }
+
+        result.Add(testResult, request);
+        report?.Add(testResult);
+    }
+
+    /// <summary>Every test of <paramref name="tests"/> as failed and not run, with <paramref name="reason"/>.</summary>
+    private static void NotRun(TestSetResult result, TestReportWriter? report, IEnumerable<TestCase> tests, string reason)
+    {
+        DateTimeOffset now = DateTimeOffset.Now;
+        foreach (TestCase test in tests)
+        {
+            Record(result, report, new TestCaseResult { TestCase = test, TestSetId = result.TestSetId, Status = TestStatus.Failed, Started = now, Completed = now, FailureMessage = reason });
+        }
     }
 
     private static TestCaseResult Unsupported(string testSetId, TestCase test)
@@ -553,6 +628,44 @@ public sealed class ReplayRunner
         }
 
         return $"the app did not accept connections on {probe.Host}:{probe.Port} within {_options.Delay.TotalSeconds:0} s (--delay)";
+    }
+
+    /// <summary>What the first pass over a set's test cases keeps: the count, request times and the readiness probe.</summary>
+    private sealed class TestSetOutline
+    {
+        /// <summary>Selected test cases.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Request time of the first replayable test case in file order (the frozen clock starts there).</summary>
+        public DateTimeOffset? FirstRequest { get; private set; }
+
+        /// <summary>The earliest request time (mock windows: per-test mocks before it are startup mocks).</summary>
+        public DateTimeOffset? EarliestRequest { get; private set; }
+
+        /// <summary>The target of the first replayable test case (after --host/--port): the readiness probe.</summary>
+        public Uri? Probe { get; private set; }
+
+        /// <summary>Takes what is needed from one test case and returns it (for a pass that goes on to check its secrets).</summary>
+        public TestCase Observe(TestCase test, IPreparedTestCase? view, Func<Uri, Uri> target)
+        {
+            Count++;
+            if (view is not null)
+            {
+                DateTimeOffset time = view.RequestTime;
+                if (FirstRequest is null)
+                {
+                    FirstRequest = time;
+                    Probe = target(view.Url);
+                }
+
+                if (EarliestRequest is null || time < EarliestRequest)
+                {
+                    EarliestRequest = time;
+                }
+            }
+
+            return test;
+        }
     }
 
     /// <summary>Resolves through the eBPF capture once it exists (the proxy is bound before the capture starts).</summary>

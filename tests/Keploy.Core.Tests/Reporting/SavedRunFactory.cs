@@ -55,6 +55,35 @@ internal static class SavedRunFactory
         return runDir;
     }
 
+    /// <summary>
+    /// Writes the same run as <see cref="WriteRun"/> the way the replay does now: each result streamed as it completes
+    /// (<see cref="TestReportWriter"/>, <see cref="HtmlReportStream"/>), results counted, not kept. Returns the run folder (report.html written).
+    /// </summary>
+    public static string WriteRunStreamed(string root, params (string SetId, IReadOnlyList<FakeTest> Tests)[] sets)
+    {
+        TestSetStore store = new(root);
+        string runDir = store.CreateNextTestRun();
+        DateTimeOffset at = DateTimeOffset.FromUnixTimeSeconds(1764633600);
+        using HtmlReportStream html = new(runDir, null, true);
+        foreach ((string setId, IReadOnlyList<FakeTest> tests) in sets)
+        {
+            TestSetResult result = new() { TestSetId = setId, Duration = TimeSpan.FromMilliseconds(10 * tests.Count + 1234), KeepTests = false };
+            using TestReportWriter report = new(runDir, setId, store.TestSetDirectory(setId), html);
+            foreach (FakeTest t in tests)
+            {
+                TestCaseResult r = Result(setId, t, at);
+                result.Add(r);
+                report.Add(r);
+            }
+
+            result.Status = result.Failed > 0 ? TestSetStatus.Failed : TestSetStatus.Passed;
+            report.Complete(result, at);
+        }
+
+        html.Complete();
+        return runDir;
+    }
+
     private static TestCaseResult Result(string setId, FakeTest t, DateTimeOffset at)
     {
         HttpRequestRecord request = new()

@@ -16,9 +16,12 @@ public sealed class HttpTestCasePlayer : ITestCasePlayer
     public IReadOnlyCollection<string> Kinds { get; } = new[] { "Http" };
 
     /// <inheritdoc/>
-    public IPreparedTestCase Prepare(TestCase testCase) => new Prepared(HttpSpec.FromTestCase(testCase));
+    public IPreparedTestCase Prepare(TestCase testCase) => new Prepared(HttpSpec.FromTestCase(testCase), _connections);
 
-    private sealed class Prepared(HttpTestCaseSpec view) : IPreparedTestCase
+    /// <summary>The connection to the app kept open between this player's requests (sent one at a time, in order).</summary>
+    private readonly HttpConnectionCache _connections = new();
+
+    private sealed class Prepared(HttpTestCaseSpec view, HttpConnectionCache connections) : IPreparedTestCase
     {
         public DateTimeOffset RequestTime => view.Request.Timestamp;
 
@@ -33,7 +36,7 @@ public sealed class HttpTestCasePlayer : ITestCasePlayer
             ReplaySecrets secrets = context.Secrets;
             ReplayOptions options = context.Options;
             HttpRequestRecord request = secrets.Render(view.Request);
-            HttpResponseRecord actual = await HttpExchange.SendAsync(request, context.Target(new Uri(request.Url)), options.ApiTimeout, cancellationToken).ConfigureAwait(false);
+            HttpResponseRecord actual = await HttpExchange.SendAsync(request, context.Target(new Uri(request.Url)), options.ApiTimeout, connections, cancellationToken).ConfigureAwait(false);
 
             // A placeholder in the expected response (a token the app issues anew each run) is noise: present, any value.
             // Compared on the live response (noise regexes see real values), then the comparison is masked for the report.

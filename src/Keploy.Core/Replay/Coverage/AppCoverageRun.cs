@@ -1,4 +1,3 @@
-using Keploy.Core.Protocols.Http;
 using Microsoft.OpenApi;
 
 namespace Keploy.Core.Replay.Coverage;
@@ -135,10 +134,7 @@ public sealed class AppCoverageRun : IAsyncDisposable
         if (_document is not null)
         {
             IEnumerable<(string, string)> requests = run.Sets
-                .SelectMany(s => s.Tests)
-                .Where(t => t.TestCase.Kind == "Http")
-                .Select(t => HttpSpec.FromTestCase(t.TestCase).Request)
-                .Select(r => (r.Method, r.Url));
+                .SelectMany(s => s.HttpRequests);
             api = ApiSchemaCoverage.Compute(_document, _documentSource ?? "", requests);
         }
 

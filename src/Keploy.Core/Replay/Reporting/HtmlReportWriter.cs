@@ -46,68 +46,15 @@ public static class HtmlReportWriter
         return sb.ToString();
     }
 
+    /// <summary>The JSON writer options of the embedded document (Utf8JsonWriter, relaxed escaping; '&lt;' escaped afterwards).</summary>
+    internal static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string BuildData(SavedTestRun run, GlobalNoiseConfig? globalNoise, bool ignoreOrdering)
     {
         using MemoryStream stream = new();
-        using (Utf8JsonWriter w = new(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (Utf8JsonWriter w = new(stream, JsonOptions))
         {
-            w.WriteStartObject();
-            w.WriteStartObject("run");
-            w.WriteString("id", run.Id);
-            w.WriteString("dir", run.Directory);
-            long created = run.Sets.Count == 0 ? 0 : run.Sets.Max(s => s.CreatedAt);
-            w.WriteString("created", created > 0 ? DateTimeOffset.FromUnixTimeSeconds(created).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "");
-            w.WriteNumber("ms", Math.Round(run.Duration.TotalMilliseconds, 1));
-            if (File.Exists(Path.Combine(run.Directory, Coverage.CoverageReportFiles.HtmlFileName)))
-            {
-                // The coverage page of this run (Replay/Coverage), and coverage.yaml's total_coverage when written.
-                w.WriteString("coverage", Coverage.CoverageReportFiles.HtmlFileName);
-                string yaml = Path.Combine(run.Directory, Coverage.CoverageReportFiles.YamlFileName);
-                string? total = File.Exists(yaml)
-                    ? File.ReadLines(yaml).FirstOrDefault(l => l.StartsWith("total_coverage: ", StringComparison.Ordinal))?["total_coverage: ".Length..].Trim()
-                    : null;
-                w.WriteString("coverageTotal", total ?? "");
-            }
-
-            w.WriteEndObject();
-
-            w.WriteStartArray("runs");
-            string? reports = Path.GetDirectoryName(run.Directory);
-            foreach (string dir in reports is null ? new List<string>() : SavedReportReader.ListRuns(reports))
-            {
-                string id = Path.GetFileName(dir);
-                bool self = string.Equals(Path.GetFullPath(dir), Path.GetFullPath(run.Directory), StringComparison.Ordinal);
-                if (self || File.Exists(Path.Combine(dir, FileName)))
-                {
-                    w.WriteStartArray();
-                    w.WriteStringValue(id);
-                    w.WriteStringValue(self ? "" : "../" + id + "/" + FileName);
-                    w.WriteEndArray();
-                }
-            }
-
-            w.WriteEndArray();
-
-            w.WriteStartArray("sets");
-            foreach (SavedTestSet set in run.Sets)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", set.TestSetId);
-                w.WriteString("status", set.Status);
-                if (set.FailureReason is not null)
-                {
-                    w.WriteString("reason", set.FailureReason);
-                }
-
-                w.WriteNumber("total", set.Tests.Count);
-                w.WriteNumber("passed", set.Passed);
-                w.WriteNumber("failed", set.Failed);
-                w.WriteNumber("ignored", set.Ignored);
-                w.WriteNumber("ms", Math.Round(set.Duration.TotalMilliseconds, 1));
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
+            WriteDataStart(w, run);
 
             // tests: [setIndex, name, status, ms, method, url, notes]; details in the same order.
             w.WriteStartArray("tests");
@@ -115,15 +62,7 @@ public static class HtmlReportWriter
             {
                 foreach (SavedTest t in run.Sets[s].Tests)
                 {
-                    w.WriteStartArray();
-                    w.WriteNumberValue(s);
-                    w.WriteStringValue(t.TestCaseId);
-                    w.WriteStringValue(t.Status);
-                    w.WriteNumberValue(Math.Round(t.Duration.TotalMilliseconds, 1));
-                    w.WriteStringValue(YamlNodes.GetString(t.Request, "method") ?? "");
-                    w.WriteStringValue(YamlNodes.GetString(t.Request, "url") ?? "");
-                    w.WriteNumberValue(t.Notes.Count);
-                    w.WriteEndArray();
+                    WriteRow(w, s, t);
                 }
             }
 
@@ -139,11 +78,90 @@ public static class HtmlReportWriter
             w.WriteEndObject();
         }
 
-        // Inside <script type="application/json">: no "</script" or "<!--" may appear; '<' only occurs inside JSON strings.
-        return Encoding.UTF8.GetString(stream.ToArray()).Replace("<", "\\u003c", StringComparison.Ordinal);
+        return EscapeForScript(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    private static void WriteDetails(Utf8JsonWriter w, SavedTest t, GlobalNoiseConfig? globalNoise, bool ignoreOrdering)
+    /// <summary>Inside <c>&lt;script type="application/json"&gt;</c>: no "&lt;/script" or "&lt;!--" may appear; '&lt;' only occurs inside JSON strings.</summary>
+    internal static string EscapeForScript(string json) => json.Replace("<", "\\u003c", StringComparison.Ordinal);
+
+    /// <summary>Writes <c>{"run": {...}, "runs": [...], "sets": [...],</c> (the object is left open for <c>tests</c> and <c>details</c>).</summary>
+    internal static void WriteDataStart(Utf8JsonWriter w, SavedTestRun run)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("run");
+        w.WriteString("id", run.Id);
+        w.WriteString("dir", run.Directory);
+        long created = run.Sets.Count == 0 ? 0 : run.Sets.Max(s => s.CreatedAt);
+        w.WriteString("created", created > 0 ? DateTimeOffset.FromUnixTimeSeconds(created).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "");
+        w.WriteNumber("ms", Math.Round(run.Duration.TotalMilliseconds, 1));
+        if (File.Exists(Path.Combine(run.Directory, Coverage.CoverageReportFiles.HtmlFileName)))
+        {
+            // The coverage page of this run (Replay/Coverage), and coverage.yaml's total_coverage when written.
+            w.WriteString("coverage", Coverage.CoverageReportFiles.HtmlFileName);
+            string yaml = Path.Combine(run.Directory, Coverage.CoverageReportFiles.YamlFileName);
+            string? total = File.Exists(yaml)
+                ? File.ReadLines(yaml).FirstOrDefault(l => l.StartsWith("total_coverage: ", StringComparison.Ordinal))?["total_coverage: ".Length..].Trim()
+                : null;
+            w.WriteString("coverageTotal", total ?? "");
+        }
+
+        w.WriteEndObject();
+
+        w.WriteStartArray("runs");
+        string? reports = Path.GetDirectoryName(run.Directory);
+        foreach (string dir in reports is null ? new List<string>() : SavedReportReader.ListRuns(reports))
+        {
+            string id = Path.GetFileName(dir);
+            bool self = string.Equals(Path.GetFullPath(dir), Path.GetFullPath(run.Directory), StringComparison.Ordinal);
+            if (self || File.Exists(Path.Combine(dir, FileName)))
+            {
+                w.WriteStartArray();
+                w.WriteStringValue(id);
+                w.WriteStringValue(self ? "" : "../" + id + "/" + FileName);
+                w.WriteEndArray();
+            }
+        }
+
+        w.WriteEndArray();
+
+        w.WriteStartArray("sets");
+        foreach (SavedTestSet set in run.Sets)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", set.TestSetId);
+            w.WriteString("status", set.Status);
+            if (set.FailureReason is not null)
+            {
+                w.WriteString("reason", set.FailureReason);
+            }
+
+            w.WriteNumber("total", set.Total);
+            w.WriteNumber("passed", set.Passed);
+            w.WriteNumber("failed", set.Failed);
+            w.WriteNumber("ignored", set.Ignored);
+            w.WriteNumber("ms", Math.Round(set.Duration.TotalMilliseconds, 1));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>One row of <c>tests</c>: <c>[setIndex, name, status, ms, method, url, notes]</c>.</summary>
+    internal static void WriteRow(Utf8JsonWriter w, int setIndex, SavedTest t)
+    {
+        w.WriteStartArray();
+        w.WriteNumberValue(setIndex);
+        w.WriteStringValue(t.TestCaseId);
+        w.WriteStringValue(t.Status);
+        w.WriteNumberValue(Math.Round(t.Duration.TotalMilliseconds, 1));
+        w.WriteStringValue(YamlNodes.GetString(t.Request, "method") ?? "");
+        w.WriteStringValue(YamlNodes.GetString(t.Request, "url") ?? "");
+        w.WriteNumberValue(t.Notes.Count);
+        w.WriteEndArray();
+    }
+
+    /// <summary>One entry of <c>details</c> (request, status codes, headers, bodies, noise, mocks) of <paramref name="t"/>.</summary>
+    internal static void WriteDetails(Utf8JsonWriter w, SavedTest t, GlobalNoiseConfig? globalNoise, bool ignoreOrdering)
     {
         NoiseRules noise = SavedComparison.Noise(t, globalNoise);
         w.WriteStartObject();

@@ -53,14 +53,23 @@ public sealed class SavedTestSet
     /// <summary>The tests in replay order.</summary>
     public List<SavedTest> Tests { get; } = new();
 
+    /// <summary>
+    /// The counts when known without the entries (a report streamed while the run went, <see cref="HtmlReportStream"/>); null: counted
+    /// from <see cref="Tests"/>.
+    /// </summary>
+    internal (int Total, int Passed, int Failed, int Ignored)? Counts { get; init; }
+
+    /// <summary>Number of tests.</summary>
+    public int Total => Counts?.Total ?? Tests.Count;
+
     /// <summary>Tests with status PASSED.</summary>
-    public int Passed => Tests.Count(t => t.Status == "PASSED");
+    public int Passed => Counts?.Passed ?? Tests.Count(t => t.Status == "PASSED");
 
     /// <summary>Tests with status FAILED or OBSOLETE.</summary>
-    public int Failed => Tests.Count(t => t.Status is "FAILED" or "OBSOLETE");
+    public int Failed => Counts?.Failed ?? Tests.Count(t => t.Status is "FAILED" or "OBSOLETE");
 
     /// <summary>Tests with status IGNORED.</summary>
-    public int Ignored => Tests.Count(t => t.Status == "IGNORED");
+    public int Ignored => Counts?.Ignored ?? Tests.Count(t => t.Status == "IGNORED");
 }
 
 /// <summary>One entry of a report's <c>tests</c>.</summary>
@@ -213,18 +222,8 @@ public static class SavedReportReader
             throw new KeployFormatException(new SourceLocation(path, 1, 1), "a test report must be a YAML mapping");
         }
 
-        string fileSet = Path.GetFileName(path);
-        fileSet = fileSet.EndsWith("-report.yaml", StringComparison.Ordinal) ? fileSet[..^"-report.yaml".Length] : fileSet;
-        string setId = YamlNodes.GetString(map, "test_set") is { Length: > 0 } s ? s : fileSet;
-        SavedTestSet set = new()
-        {
-            TestSetId = setId,
-            FilePath = Path.GetFullPath(path),
-            Status = YamlNodes.GetString(map, "status") ?? "",
-            FailureReason = YamlNodes.GetString(map, "failure_reason"),
-            CreatedAt = YamlNodes.GetInt64(map, "created_at"),
-            Duration = ParseGoDuration(YamlNodes.GetString(map, "time_taken")),
-        };
+        SavedTestSet set = ReadHeader(map, path, null);
+        string setId = set.TestSetId;
 
         if (YamlNodes.GetSequence(map, "tests") is YamlSequenceNode tests)
         {
@@ -238,6 +237,23 @@ public static class SavedReportReader
         }
 
         return set;
+    }
+
+    /// <summary>The set's fields of a report's root mapping (no entries); <paramref name="counts"/> stand for the entries when given.</summary>
+    internal static SavedTestSet ReadHeader(YamlMappingNode map, string path, (int Total, int Passed, int Failed, int Ignored)? counts)
+    {
+        string fileSet = Path.GetFileName(path);
+        fileSet = fileSet.EndsWith("-report.yaml", StringComparison.Ordinal) ? fileSet[..^"-report.yaml".Length] : fileSet;
+        return new SavedTestSet
+        {
+            TestSetId = YamlNodes.GetString(map, "test_set") is { Length: > 0 } s ? s : fileSet,
+            FilePath = Path.GetFullPath(path),
+            Status = YamlNodes.GetString(map, "status") ?? "",
+            FailureReason = YamlNodes.GetString(map, "failure_reason"),
+            CreatedAt = YamlNodes.GetInt64(map, "created_at"),
+            Duration = ParseGoDuration(YamlNodes.GetString(map, "time_taken")),
+            Counts = counts,
+        };
     }
 
     /// <summary>
@@ -307,7 +323,7 @@ public static class SavedReportReader
         return TestSetStore.TryParseNumber(name, "test-set-", out long n) ? n : long.MaxValue;
     }
 
-    private static SavedTest ReadTest(YamlMappingNode t, string setId)
+    internal static SavedTest ReadTest(YamlMappingNode t, string setId)
     {
         YamlMappingNode? result = YamlNodes.GetMapping(t, "result");
         YamlMappingNode? status = YamlNodes.GetMapping(result, "status_code");

@@ -104,7 +104,7 @@ public static class SummaryPrinter
         foreach (TestSetResult r in results)
         {
             Counts c = Count(r);
-            List<string> failed = r.Tests.Where(t => t.Status is TestStatus.Failed or TestStatus.Obsolete).Select(t => t.TestCase.Name).ToList();
+            List<string> failed = r.FailedNames.ToList();
             string row = $"\t{r.TestSetId}\t\t{Inv(c.Total)}\t\t{Inv(c.Passed)}\t\t{Inv(c.Failed)}\t\t{Seconds(r.Duration)}\t{(failed.Count == 0 ? "-" : string.Join(", ", failed))}";
             bool ok = r.Status == TestSetStatus.Passed && failed.Count == 0;
             sb.Append(Colour(row, ok ? Green : Red, ansi)).Append('\n');
@@ -139,12 +139,7 @@ public static class SummaryPrinter
 
     private static Counts Count(TestSetResult r)
     {
-        return new Counts(
-            r.Tests.Count,
-            r.Tests.Count(t => t.Status == TestStatus.Passed),
-            r.Tests.Count(t => t.Status == TestStatus.Failed),
-            r.Tests.Count(t => t.Status == TestStatus.Obsolete),
-            r.Tests.Count(t => t.Status == TestStatus.Ignored));
+        return new Counts(r.Total, r.Passed, r.FailedOnly, r.Obsolete, r.Ignored);
     }
 
     private readonly record struct Counts(int Total, int Passed, int Failed, int Obsolete, int Ignored)

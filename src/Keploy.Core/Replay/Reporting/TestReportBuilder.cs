@@ -21,12 +21,19 @@ public static class TestReportBuilder
     /// <param name="result">The test-set's outcome; each <see cref="TestCaseResult.Comparison"/> should hold a <see cref="ComparisonResult"/>.</param>
     /// <param name="testSetPath">Absolute path of <c>keploy/test-set-M</c> (written as <c>test_case_path</c>; <c>mock_path</c> adds <c>/mocks.yaml</c>).</param>
     /// <param name="createdAt">When the report is written (<c>created_at</c>).</param>
-    public static YamlMappingNode Build(TestSetResult result, string testSetPath, DateTimeOffset createdAt)
+    public static YamlMappingNode Build(TestSetResult result, string testSetPath, DateTimeOffset createdAt) =>
+        Build(result, testSetPath, createdAt, result.Tests);
+
+    /// <summary>
+    /// The report of one test-set with <paramref name="tests"/> as its <c>tests</c> entries (the counts are the set's, every test
+    /// counted); <see cref="TestReportWriter"/> passes none and streams the entries.
+    /// </summary>
+    internal static YamlMappingNode Build(TestSetResult result, string testSetPath, DateTimeOffset createdAt, IReadOnlyCollection<TestCaseResult> tests)
     {
-        int passed = result.Tests.Count(t => t.Status == TestStatus.Passed);
-        int failed = result.Tests.Count(t => t.Status == TestStatus.Failed);
-        int obsolete = result.Tests.Count(t => t.Status == TestStatus.Obsolete);
-        int ignored = result.Tests.Count(t => t.Status == TestStatus.Ignored);
+        int passed = result.Passed;
+        int failed = result.FailedOnly;
+        int obsolete = result.Obsolete;
+        int ignored = result.Ignored;
 
         YamlMappingNode root = new();
         root.Add("version", KeployDocumentDefaults.Version);
@@ -45,14 +52,14 @@ public static class TestReportBuilder
         }
 
         root.Add("ignored", ReportYaml.Int(ignored));
-        root.Add("total", ReportYaml.Int(result.Tests.Count));
-        YamlSequenceNode tests = result.Tests.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
-        foreach (TestCaseResult test in result.Tests)
+        root.Add("total", ReportYaml.Int(result.Total));
+        YamlSequenceNode entries = tests.Count == 0 ? ReportYaml.EmptySequence() : new YamlSequenceNode();
+        foreach (TestCaseResult test in tests)
         {
-            tests.Add(BuildTest(test, testSetPath));
+            entries.Add(BuildTest(test, testSetPath));
         }
 
-        root.Add("tests", tests);
+        root.Add("tests", entries);
         root.Add("test_set", result.TestSetId);
         root.Add("created_at", ReportYaml.Int(createdAt.ToUnixTimeSeconds()));
         root.Add("time_taken", GoDuration(result.Duration));
