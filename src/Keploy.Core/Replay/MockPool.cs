@@ -231,11 +231,21 @@ public sealed class MockPool
         }
     }
 
-    /// <summary>The entries of <paramref name="mocks"/> known to this pool, in the pool's order (per-test sorted, then reusable).</summary>
-    internal (List<Entry> PerTest, List<Entry> Reusable) EntriesOf(IEnumerable<Mock> mocks)
+    /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="kinds"/>: per-test ones (sorted), then reusable ones.</summary>
+    internal void ForEachEntry(string[] kinds, Action<Entry, bool> visit)
     {
-        HashSet<Mock> wanted = new(mocks, ReferenceEqualityComparer.Instance);
-        return (_perTest.Where(e => wanted.Contains(e.Mock)).ToList(), _reusable.Where(e => wanted.Contains(e.Mock)).ToList());
+        lock (_gate)
+        {
+            foreach (Entry e in _perTest.Where(e => kinds.Contains(e.Mock.Kind, StringComparer.Ordinal)))
+            {
+                visit(e, true);
+            }
+
+            foreach (Entry e in _reusable.Where(e => kinds.Contains(e.Mock.Kind, StringComparer.Ordinal)))
+            {
+                visit(e, false);
+            }
+        }
     }
 
     /// <summary>
@@ -370,30 +380,29 @@ public sealed class MockIndex<TView>
     internal MockIndex(MockPool pool, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
     {
         _pool = pool;
-        IReadOnlyList<Mock> all = pool.GetAll(kinds);
-        Dictionary<string, List<Mock>> members = new(StringComparer.Ordinal);
-        foreach (Mock m in all)
+        List<(MockPool.Entry Entry, bool PerTest)> entries = new();
+        pool.ForEachEntry(kinds, (e, perTest) => entries.Add((e, perTest)));
+        foreach ((MockPool.Entry e, bool perTest) in entries)
         {
-            if (view(m) is not { } v)
+            if (!_views.TryGetValue(e.Mock, out TView? v))
             {
-                continue;
-            }
-
-            _views[m] = v;
-            foreach (string key in keys(v).Distinct(StringComparer.Ordinal))
-            {
-                if (!members.TryGetValue(key, out List<Mock>? list))
+                if (view(e.Mock) is not { } made)
                 {
-                    members[key] = list = new List<Mock>();
+                    continue;
                 }
 
-                list.Add(m);
+                _views[e.Mock] = v = made;
             }
-        }
 
-        foreach ((string key, List<Mock> list) in members)
-        {
-            _buckets[key] = pool.EntriesOf(list);
+            foreach (string key in keys(v).Distinct(StringComparer.Ordinal))
+            {
+                if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+                {
+                    _buckets[key] = bucket = (new List<MockPool.Entry>(1), new List<MockPool.Entry>(1));
+                }
+
+                (perTest ? bucket.PerTest : bucket.Reusable).Add(e);
+            }
         }
     }
 
