@@ -601,7 +601,13 @@ internal static partial class HttpMatcher
         {
             try
             {
-                // The request only: the response is read (HttpSpec.FromMock) for the mock served, not for every mock indexed.
+                // A compact mock holds its parsed spec; else the request only: the response is read (HttpSpec.FromMock) for the
+                // mock served, not for every mock indexed.
+                if (!mock.IsSpecLoaded && mock.CompactView is HttpMockSpec compact)
+                {
+                    return new HttpMockView(compact.Request);
+                }
+
                 SourceLocation where = mock.Location ?? new SourceLocation(mock.Name, 0, 0);
                 return YamlNodes.GetMapping(mock.Spec, "req") is { } req && YamlNodes.GetMapping(mock.Spec, "resp") is not null
                     ? new HttpMockView(HttpSpec.ReadRequest(req, where))
