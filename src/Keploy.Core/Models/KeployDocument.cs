@@ -22,14 +22,68 @@ public abstract class KeployDocument
     /// <summary>The document name: <c>test-1</c>, <c>get-health-1</c>, <c>mock-7</c>.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>The <c>spec</c> mapping, as read or as built by a recorder.</summary>
-    public YamlMappingNode Spec { get; set; } = new();
+    private static readonly object SpecGate = new();
+    private YamlMappingNode? _spec = new();
+    private Func<YamlMappingNode>? _specLoader;
+
+    /// <summary>
+    /// The <c>spec</c> mapping, as read or as built by a recorder. A document read for replay may hold it deferred
+    /// (<see cref="IsSpecLoaded"/> false): the first read re-reads it from its file, and from then on it is held like any other.
+    /// </summary>
+    /// <exception cref="KeployFormatException">A deferred spec cannot be read again (the file changed since it was loaded).</exception>
+    public YamlMappingNode Spec
+    {
+        get
+        {
+            YamlMappingNode? spec = _spec;
+            if (spec is not null)
+            {
+                return spec;
+            }
+
+            lock (SpecGate)
+            {
+                if (_spec is null)
+                {
+                    _spec = _specLoader!();
+                    _specLoader = null;
+                }
+
+                return _spec;
+            }
+        }
+
+        set
+        {
+            lock (SpecGate)
+            {
+                _spec = value;
+                _specLoader = null;
+            }
+        }
+    }
+
+    /// <summary>False while the spec is deferred (<see cref="DeferSpec"/>): it has not been read or edited since loading.</summary>
+    public bool IsSpecLoaded => _spec is not null;
 
     /// <summary>Top-level keys other than version, kind, name and spec, in file order.</summary>
     public List<KeyValuePair<string, YamlNode>> Extra { get; } = new();
 
     /// <summary>Where the document starts, when it was read from a file.</summary>
     public SourceLocation? Location { get; set; }
+
+    /// <summary>
+    /// Drops the spec tree from memory; <paramref name="loader"/> reads it again on the next <see cref="Spec"/> read. For loaders that
+    /// keep a compact view of what replay needs (<c>MockCompaction</c>).
+    /// </summary>
+    internal void DeferSpec(Func<YamlMappingNode> loader)
+    {
+        lock (SpecGate)
+        {
+            _specLoader = loader;
+            _spec = null;
+        }
+    }
 
     /// <summary>Returns the value of a top-level extra key, or null.</summary>
     public YamlNode? GetExtra(string key)

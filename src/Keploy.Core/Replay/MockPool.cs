@@ -18,9 +18,11 @@ namespace Keploy.Core.Replay;
 public sealed class MockPool
 {
     private readonly object _gate = new();
-    private readonly List<Mock> _perTest;
-    private readonly List<Mock> _reusable;
+    private readonly List<Entry> _perTest;
+    private readonly List<Entry> _reusable;
+    private readonly Dictionary<Mock, Entry> _entries = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Mock> _consumed = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, object> _indexes = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _firstWindowStart;
     private DateTimeOffset _windowStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private DateTimeOffset _windowEnd = DateTimeOffset.MaxValue;
@@ -28,18 +30,23 @@ public sealed class MockPool
     private List<MockEvent> _events = new();
 
     /// <summary>Creates the pool from a test-set's mocks and its tests' first request time (the start of the first window).</summary>
-    /// <param name="mocks">All mocks of the test-set, in file order.</param>
+    /// <param name="mocks">All mocks of the test-set, in file order. Their kind, lifetime and request timestamp are read once, here.</param>
     /// <param name="firstTestRequestTime">Request timestamp of the earliest test; per-test mocks before it are startup mocks.</param>
     public MockPool(IEnumerable<Mock> mocks, DateTimeOffset? firstTestRequestTime)
     {
-        List<Mock> all = mocks.ToList();
-        _perTest = all.Where(m => m.Lifetime == MockLifetime.PerTest)
-            .Select((m, i) => (m, i))
-            .OrderBy(x => x.m.RequestTimestamp ?? DateTimeOffset.MinValue)
+        List<Entry> all = mocks.Select(m => new Entry(m, m.Lifetime, m.RequestTimestamp)).ToList();
+        foreach (Entry e in all)
+        {
+            _entries.TryAdd(e.Mock, e);
+        }
+
+        _perTest = all.Where(e => e.Lifetime == MockLifetime.PerTest)
+            .Select((e, i) => (e, i))
+            .OrderBy(x => x.e.RequestTimestamp ?? DateTimeOffset.MinValue)
             .ThenBy(x => x.i)
-            .Select(x => x.m)
+            .Select(x => x.e)
             .ToList();
-        _reusable = all.Where(m => m.Lifetime != MockLifetime.PerTest).ToList();
+        _reusable = all.Where(e => e.Lifetime != MockLifetime.PerTest).ToList();
         _firstWindowStart = firstTestRequestTime ?? DateTimeOffset.MaxValue;
     }
 
@@ -94,31 +101,43 @@ public sealed class MockPool
         lock (_gate)
         {
             List<Mock> result = new();
-            foreach (Mock m in _perTest)
-            {
-                if (!_consumed.Contains(m) && kind.Contains(m.Kind, StringComparer.Ordinal) && InWindow(m))
-                {
-                    result.Add(m);
-                }
-            }
-
-            foreach (Mock m in _perTest)
-            {
-                if (!_consumed.Contains(m) && kind.Contains(m.Kind, StringComparer.Ordinal) && !InWindow(m) && IsStartup(m))
-                {
-                    result.Add(m);
-                }
-            }
-
-            foreach (Mock m in _reusable)
-            {
-                if (kind.Contains(m.Kind, StringComparer.Ordinal))
-                {
-                    result.Add(m);
-                }
-            }
-
+            Collect(_perTest, _reusable, e => kind.Contains(e.Mock.Kind, StringComparer.Ordinal), e => result.Add(e.Mock));
             return result;
+        }
+    }
+
+    /// <summary>
+    /// The index of this pool's mocks of <paramref name="kinds"/> by a protocol's keys, built on first use (one view per mock, made
+    /// once) and kept for the pool's life. A matcher asks <see cref="MockIndex{TView}.GetCandidates"/> for the bucket of a live
+    /// request's key instead of scanning every mock; the bucket keeps <see cref="GetCandidates"/>' order.
+    /// </summary>
+    /// <typeparam name="TView">The protocol's parsed view of a mock's request.</typeparam>
+    /// <param name="name">Identifies the index within the pool (one per protocol and kind set, e.g. <c>Http:Http</c>).</param>
+    /// <param name="kinds">Mock kinds indexed.</param>
+    /// <param name="view">The view of a mock, or null when the mock cannot be read (it is then in no bucket: it cannot match).</param>
+    /// <param name="keys">The buckets a view belongs to. A bucket must hold every mock the matcher could accept for a request with that key.</param>
+    public MockIndex<TView> GetIndex<TView>(string name, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
+        where TView : class
+    {
+        lock (_gate)
+        {
+            if (_indexes.TryGetValue(name, out object? existing))
+            {
+                return (MockIndex<TView>)existing;
+            }
+        }
+
+        // Views are built outside the lock (parsing every mock once); a race builds two and keeps the first.
+        MockIndex<TView> index = new(this, kinds, view, keys);
+        lock (_gate)
+        {
+            if (_indexes.TryGetValue(name, out object? existing))
+            {
+                return (MockIndex<TView>)existing;
+            }
+
+            _indexes[name] = index;
+            return index;
         }
     }
 
@@ -127,7 +146,7 @@ public sealed class MockPool
     {
         lock (_gate)
         {
-            return _perTest.Concat(_reusable).Where(m => kind.Contains(m.Kind, StringComparer.Ordinal)).ToList();
+            return _perTest.Concat(_reusable).Where(e => kind.Contains(e.Mock.Kind, StringComparer.Ordinal)).Select(e => e.Mock).ToList();
         }
     }
 
@@ -151,7 +170,7 @@ public sealed class MockPool
     {
         lock (_gate)
         {
-            if (mock.Lifetime == MockLifetime.PerTest && !_consumed.Add(mock))
+            if (LifetimeOf(mock) == MockLifetime.PerTest && !_consumed.Add(mock))
             {
                 return false;
             }
@@ -174,7 +193,7 @@ public sealed class MockPool
     {
         lock (_gate)
         {
-            if (mock.Lifetime == MockLifetime.PerTest)
+            if (LifetimeOf(mock) == MockLifetime.PerTest)
             {
                 _consumed.Add(mock);
             }
@@ -208,20 +227,202 @@ public sealed class MockPool
     {
         lock (_gate)
         {
-            return _perTest.Where(m => !_consumed.Contains(m)).ToList();
+            return _perTest.Where(e => !_consumed.Contains(e.Mock)).Select(e => e.Mock).ToList();
         }
     }
 
-    private bool InWindow(Mock m)
+    /// <summary>Calls <paramref name="visit"/> for every entry of <paramref name="kinds"/>: per-test ones (sorted), then reusable ones.</summary>
+    internal void ForEachEntry(string[] kinds, Action<Entry, bool> visit)
     {
-        DateTimeOffset? t = m.RequestTimestamp;
+        lock (_gate)
+        {
+            foreach (Entry e in _perTest.Where(e => kinds.Contains(e.Mock.Kind, StringComparer.Ordinal)))
+            {
+                visit(e, true);
+            }
+
+            foreach (Entry e in _reusable.Where(e => kinds.Contains(e.Mock.Kind, StringComparer.Ordinal)))
+            {
+                visit(e, false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="add"/> for the unconsumed candidates among <paramref name="perTest"/> (sorted as <see cref="_perTest"/>)
+    /// and <paramref name="reusable"/> in <see cref="GetCandidates"/>' order. Caller holds <see cref="_gate"/>.
+    /// </summary>
+    internal void Collect(List<Entry> perTest, List<Entry> reusable, Func<Entry, bool> wanted, Action<Entry> add)
+    {
+        // perTest is sorted by (request timestamp ?? MinValue): binary search bounds the indices that can pass InWindow (the head of
+        // untimed entries, then one timestamp range) and IsStartup (a prefix); the predicates themselves are applied unchanged.
+        int head = UpperBound(perTest, DateTimeOffset.MinValue);
+        for (int i = 0; i < head; i++)
+        {
+            Visit(perTest[i], InWindow(perTest[i]));
+        }
+
+        int windowTo = UpperBound(perTest, _windowEnd);
+        for (int i = Math.Max(head, LowerBound(perTest, _windowStart)); i < windowTo; i++)
+        {
+            Visit(perTest[i], InWindow(perTest[i]));
+        }
+
+        int startupTo = LowerBound(perTest, _firstWindowStart);
+        for (int i = 0; i < startupTo; i++)
+        {
+            Visit(perTest[i], !InWindow(perTest[i]) && IsStartup(perTest[i]));
+        }
+
+        foreach (Entry e in reusable)
+        {
+            if (wanted(e))
+            {
+                add(e);
+            }
+        }
+
+        void Visit(Entry e, bool offered)
+        {
+            if (offered && !_consumed.Contains(e.Mock) && wanted(e))
+            {
+                add(e);
+            }
+        }
+    }
+
+    /// <summary>Holds <see cref="_gate"/> while <paramref name="action"/> runs (for <see cref="MockIndex{TView}"/>).</summary>
+    internal void Locked(Action action)
+    {
+        lock (_gate)
+        {
+            action();
+        }
+    }
+
+    private MockLifetime LifetimeOf(Mock mock) => _entries.TryGetValue(mock, out Entry? e) ? e.Lifetime : mock.Lifetime;
+
+    private bool InWindow(Entry e)
+    {
+        DateTimeOffset? t = e.RequestTimestamp;
         return t is null || (t >= _windowStart && t <= _windowEnd);
     }
 
-    private bool IsStartup(Mock m)
+    private bool IsStartup(Entry e)
     {
-        DateTimeOffset? t = m.RequestTimestamp;
+        DateTimeOffset? t = e.RequestTimestamp;
         return t is not null && t < _firstWindowStart;
+    }
+
+    /// <summary>First index whose sort key (request timestamp, MinValue when absent) is not before <paramref name="t"/>.</summary>
+    private static int LowerBound(List<Entry> sorted, DateTimeOffset t)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if ((sorted[mid].RequestTimestamp ?? DateTimeOffset.MinValue) < t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>First index whose sort key is after <paramref name="t"/>.</summary>
+    private static int UpperBound(List<Entry> sorted, DateTimeOffset t)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if ((sorted[mid].RequestTimestamp ?? DateTimeOffset.MinValue) <= t)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    /// <summary>A mock with what the pool reads from its spec once: lifetime and request timestamp.</summary>
+    internal sealed class Entry(Mock mock, MockLifetime lifetime, DateTimeOffset? requestTimestamp)
+    {
+        public Mock Mock { get; } = mock;
+
+        public MockLifetime Lifetime { get; } = lifetime;
+
+        public DateTimeOffset? RequestTimestamp { get; } = requestTimestamp;
+    }
+}
+
+/// <summary>
+/// A pool's mocks of some kinds, each parsed once into a protocol's view and put in buckets by the protocol's keys
+/// (<see cref="MockPool.GetIndex{TView}"/>): a lookup reads one bucket, not every mock.
+/// </summary>
+/// <typeparam name="TView">The protocol's view of a mock's request.</typeparam>
+public sealed class MockIndex<TView>
+    where TView : class
+{
+    private readonly MockPool _pool;
+    private readonly Dictionary<Mock, TView> _views = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable)> _buckets = new(StringComparer.Ordinal);
+
+    internal MockIndex(MockPool pool, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
+    {
+        _pool = pool;
+        List<(MockPool.Entry Entry, bool PerTest)> entries = new();
+        pool.ForEachEntry(kinds, (e, perTest) => entries.Add((e, perTest)));
+        foreach ((MockPool.Entry e, bool perTest) in entries)
+        {
+            if (!_views.TryGetValue(e.Mock, out TView? v))
+            {
+                if (view(e.Mock) is not { } made)
+                {
+                    continue;
+                }
+
+                _views[e.Mock] = v = made;
+            }
+
+            foreach (string key in keys(v).Distinct(StringComparer.Ordinal))
+            {
+                if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+                {
+                    _buckets[key] = bucket = (new List<MockPool.Entry>(1), new List<MockPool.Entry>(1));
+                }
+
+                (perTest ? bucket.PerTest : bucket.Reusable).Add(e);
+            }
+        }
+    }
+
+    /// <summary>The view of an indexed mock, or null when it is not indexed (another kind, or unreadable).</summary>
+    public TView? ViewOf(Mock mock) => _views.GetValueOrDefault(mock);
+
+    /// <summary>
+    /// The candidates of bucket <paramref name="key"/> with their views, in <see cref="MockPool.GetCandidates"/>' order and with its
+    /// lifetimes (consumed per-test mocks and mocks outside the current test's window left out). Empty for an unknown key.
+    /// </summary>
+    public IReadOnlyList<(Mock Mock, TView View)> GetCandidates(string key)
+    {
+        List<(Mock Mock, TView View)> result = new();
+        if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+        {
+            return result;
+        }
+
+        _pool.Locked(() => _pool.Collect(bucket.PerTest, bucket.Reusable, _ => true, e => result.Add((e.Mock, _views[e.Mock]))));
+        return result;
     }
 }
 

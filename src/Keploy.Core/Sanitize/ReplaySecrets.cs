@@ -74,7 +74,7 @@ public sealed class ReplaySecrets
     {
         SortedSet<string> missing = new(StringComparer.Ordinal);
         IEnumerable<YamlNode> roots = tests.Select(t => YamlNodes.Get(t.Spec, "req")).Where(n => n is not null).Select(n => n!)
-            .Concat(mocks.Select(m => (YamlNode)m.Spec));
+            .Concat(mocks.Where(m => m.IsSpecLoaded).Select(m => (YamlNode)m.Spec)); // a deferred spec holds no placeholder (MockCompaction)
         foreach (YamlNode root in roots)
         {
             foreach (YamlScalarNode scalar in Scalars(root))
@@ -131,7 +131,7 @@ public sealed class ReplaySecrets
     /// <summary>Replaces placeholders in every scalar of every mock's spec, in place, before the mocks are matched.</summary>
     public void RenderMocks(IEnumerable<Mock> mocks)
     {
-        foreach (Mock mock in mocks)
+        foreach (Mock mock in mocks.Where(m => m.IsSpecLoaded)) // a deferred spec holds no placeholder (MockCompaction)
         {
             foreach (YamlScalarNode scalar in Scalars(mock.Spec))
             {
@@ -213,7 +213,8 @@ public sealed class ReplaySecrets
         }
     }
 
-    private static IEnumerable<YamlScalarNode> Scalars(YamlNode node)
+    /// <summary>Every scalar under <paramref name="node"/> (itself included), depth first.</summary>
+    internal static IEnumerable<YamlScalarNode> Scalars(YamlNode node)
     {
         Stack<YamlNode> stack = new();
         stack.Push(node);

@@ -181,6 +181,46 @@ public static partial class KeployYaml
     }
 
     /// <summary>
+    /// As <see cref="ReadMocks(string)"/>, keeping less of each mock for replay: when <paramref name="compactView"/> returns a view
+    /// for a mock, the mock keeps that view and its lifetime and timestamps, and drops its spec tree (<see cref="Mock.Compact"/>);
+    /// reading <see cref="KeployDocument.Spec"/> later reads that document from the file again (its position in the file, the
+    /// file's length and write time are kept; a file changed since is an error).
+    /// </summary>
+    /// <param name="path">The mocks.yaml.</param>
+    /// <param name="compactView">The compact view of a validated mock, or null to keep the mock whole.</param>
+    /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
+    public static IEnumerable<Mock> ReadMocks(string path, Func<Mock, object?> compactView)
+    {
+        string full = Path.GetFullPath(path);
+        FileInfo info = new(full);
+        (long length, DateTime written) = (info.Length, info.LastWriteTimeUtc);
+        int index = 0;
+        foreach (Mock mock in ReadMocks(full))
+        {
+            int at = index++;
+            if (compactView(mock) is { } view)
+            {
+                mock.Compact(view, () => RereadSpec(full, at, length, written, mock.Location));
+            }
+
+            yield return mock;
+        }
+    }
+
+    /// <summary>The spec of the <paramref name="index"/>-th document of a mocks.yaml read before (rare: a deferred spec asked for).</summary>
+    private static YamlMappingNode RereadSpec(string path, int index, long length, DateTime written, SourceLocation? where)
+    {
+        FileInfo info = new(path);
+        if (!info.Exists || info.Length != length || info.LastWriteTimeUtc != written)
+        {
+            throw new KeployFormatException(where ?? new SourceLocation(path, 0, 0), "mocks.yaml changed since replay loaded it; run the replay again");
+        }
+
+        (YamlNode root, SourceLocation location) = ReadNodes(path).Skip(index).First();
+        return FromNode<Mock>(root, location).Spec;
+    }
+
+    /// <summary>
     /// Throws when the file is empty (unless allowed) or its last byte is not a newline: every file Keploy (yaml.v3) and this tool
     /// write ends with one, so a missing one means the file was cut short.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
 using Keploy.Core.Models;
+using Keploy.Core.Replay;
 using YamlDotNet.RepresentationModel;
 
 namespace Keploy.Core.Storage;
@@ -134,13 +135,14 @@ public sealed partial class TestSetStore
     /// <summary>
     /// Loads a test-set for replay, as <c>dotnet keploy test</c> does: every test case of <c>tests/</c> (selected by
     /// <paramref name="include"/>) and every mock of <c>mocks.yaml</c>, each read within <see cref="YamlLimits.Default"/> and checked
-    /// by <see cref="KeployDocumentValidator"/>.
+    /// by <see cref="KeployDocumentValidator"/>. Mocks are kept compact where replay allows (<see cref="MockCompaction.ForReplay"/>).
     /// </summary>
     /// <exception cref="KeployFormatException">A file is malformed, empty, cut short, past a limit, or holds a field that does not parse (file:line:column).</exception>
     public LoadedTestSet Load(string testSetId, Func<TestCase, bool>? include = null)
     {
         List<TestCase> tests = ReadTestCases(testSetId).Where(t => include is null || include(t)).ToList();
-        List<Mock> mocks = ReadMocks(testSetId).ToList();
+        string mocksPath = MocksPath(testSetId);
+        List<Mock> mocks = File.Exists(mocksPath) ? KeployYaml.ReadMocks(mocksPath, MockCompaction.ForReplay).ToList() : new();
         return new LoadedTestSet(testSetId, tests, mocks);
     }
 

@@ -30,23 +30,29 @@ internal static partial class HttpMatcher
     /// </summary>
     public static List<Mock> FindMatches(HttpRequestRecord request, IReadOnlyList<Mock> candidates)
     {
-        List<(Mock Mock, HttpRequestRecord Req)> parsed = new();
+        List<(Mock Mock, HttpMockView View)> parsed = new();
         foreach (Mock m in candidates)
         {
-            try
+            if (HttpMockView.Of(m) is { } v)
             {
-                parsed.Add((m, HttpSpec.FromMock(m).Request));
-            }
-            catch (KeployFormatException)
-            {
-                // A mock that cannot be read cannot match; the loader reports it.
+                parsed.Add((m, v));
             }
         }
 
-        List<(Mock Mock, HttpRequestRecord Req)> schema = parsed.Where(c => SchemaMatches(request, c.Req, wildcard: false)).ToList();
+        return FindMatches(new LiveHttpRequest(request), _ => parsed);
+    }
+
+    /// <summary>
+    /// <see cref="FindMatches(HttpRequestRecord, IReadOnlyList{Mock})"/> over parsed candidates: <paramref name="candidates"/> gives
+    /// the candidates for the exact-path pass (false) and for the dynamic-segment pass (true); each list must hold every candidate
+    /// that pass could accept, in the pool's order.
+    /// </summary>
+    private static List<Mock> FindMatches(LiveHttpRequest live, Func<bool, IReadOnlyList<(Mock Mock, HttpMockView View)>> candidates)
+    {
+        List<(Mock Mock, HttpMockView View)> schema = candidates(false).Where(c => SchemaMatches(live, c.View, wildcard: false)).ToList();
         if (schema.Count == 0)
         {
-            schema = parsed.Where(c => SchemaMatches(request, c.Req, wildcard: true)).ToList();
+            schema = candidates(true).Where(c => SchemaMatches(live, c.View, wildcard: true)).ToList();
         }
 
         if (schema.Count == 0)
@@ -54,60 +60,51 @@ internal static partial class HttpMatcher
             return new List<Mock>();
         }
 
-        List<Mock> exact = schema.Where(c => c.Req.Body.Bytes.AsSpan().SequenceEqual(request.Body.Bytes)).Select(c => c.Mock).ToList();
+        HttpRequestRecord request = live.Request;
+        List<Mock> exact = schema.Where(c => c.View.Request.Body.Bytes.AsSpan().SequenceEqual(request.Body.Bytes)).Select(c => c.Mock).ToList();
         if (exact.Count > 0)
         {
             return exact;
         }
 
-        JsonElement? actual = TryJson(request.Body);
+        JsonElement? actual = live.Json;
         if (actual is null)
         {
             return new List<Mock>();
         }
 
-        List<Mock> jsonEqual = schema.Where(c => TryJson(c.Req.Body) is { } e && JsonElement.DeepEquals(e, actual.Value)).Select(c => c.Mock).ToList();
+        List<Mock> jsonEqual = schema.Where(c => c.View.Json is { } e && JsonElement.DeepEquals(e, actual.Value)).Select(c => c.Mock).ToList();
         if (jsonEqual.Count > 0)
         {
             return jsonEqual;
         }
 
-        List<Mock> keys = schema.Where(c => TryJson(c.Req.Body) is { } e && TopLevelKeysPresent(e, actual.Value)).Select(c => c.Mock).ToList();
+        List<Mock> keys = schema.Where(c => c.View.Json is { } e && TopLevelKeysPresent(e, actual.Value)).Select(c => c.Mock).ToList();
         return keys.Count == 1 ? keys : new List<Mock>();
     }
 
     /// <summary>
     /// Finds and consumes the mock for <paramref name="request"/> in <paramref name="pool"/>: among the mocks Keploy's rule accepts
-    /// (<see cref="FindMatches"/>), the first whose fields are equal (exact), else the first whose differing fields are all volatile,
-    /// else (Keploy compatibility: query values and bodies with the mock's top-level keys) the first one, its differences noted;
-    /// failing all of them, <see cref="MockMatchRule.Find"/> over every candidate of the same shape. With
-    /// <see cref="MockPool.StrictMocks"/> only exact matches count. Null for a miss.
+    /// (<see cref="FindMatches(HttpRequestRecord, IReadOnlyList{Mock})"/>), the first whose fields are equal (exact), else the first
+    /// whose differing fields are all volatile, else (Keploy compatibility: query values and bodies with the mock's top-level keys)
+    /// the first one, its differences noted; failing all of them, <see cref="MockMatchRule.Find"/> over every candidate of the same
+    /// shape. With <see cref="MockPool.StrictMocks"/> only exact matches count. Null for a miss.
     /// </summary>
+    /// <remarks>
+    /// Each mock is parsed once per pool (<see cref="HttpMockView"/>) and indexed by method and path, and by method and path with
+    /// dynamic segments masked (<see cref="MockPool.GetIndex{TView}"/>): a lookup reads only the mocks its schema pass could accept,
+    /// in the pool's order, so the outcome is that of a scan over every candidate.
+    /// </remarks>
     public static MockMatch? Match(HttpRequestRecord request, MockPool pool, string kind)
     {
-        IReadOnlyList<Mock> candidates = pool.GetCandidates(kind);
+        MockIndex<HttpMockView> index = pool.GetIndex("Http:" + kind, [kind], HttpMockView.Of, v => [ExactKey(v.Method, v.Path), WildcardKey(v.Method, v.Path)]);
+        LiveHttpRequest liveRequest = new(request);
+        string method = request.Method.ToUpperInvariant();
+        IReadOnlyList<(Mock Mock, HttpMockView View)> candidates = index.GetCandidates(ExactKey(method, liveRequest.Path));
         MatchRequest live = View(request);
-        Dictionary<Mock, MatchRequest?> views = new(ReferenceEqualityComparer.Instance);
-        MatchRequest? ViewOf(Mock m)
-        {
-            if (!views.TryGetValue(m, out MatchRequest? v))
-            {
-                try
-                {
-                    v = View(HttpSpec.FromMock(m).Request);
-                }
-                catch (KeployFormatException)
-                {
-                    v = null;
-                }
+        MatchRequest? ViewOf(Mock m) => index.ViewOf(m)?.Match;
 
-                views[m] = v;
-            }
-
-            return v;
-        }
-
-        List<Mock> keploy = FindMatches(request, candidates);
+        List<Mock> keploy = FindMatches(liveRequest, wildcard => wildcard ? index.GetCandidates(WildcardKey(method, liveRequest.Path)) : candidates);
         DateTimeOffset now = DateTimeOffset.Now;
         foreach (Mock m in keploy)
         {
@@ -139,7 +136,34 @@ internal static partial class HttpMatcher
             }
         }
 
-        return MockMatchRule.Find(pool, candidates, live, ViewOf);
+        // Same shape means same method and path: the exact-path bucket holds every such candidate.
+        return MockMatchRule.Find(pool, candidates.Select(c => c.Mock).ToList(), live, ViewOf);
+    }
+
+    /// <summary>Bucket of the exact-path pass: method (upper case, as <see cref="SchemaMatches"/> compares it) and path.</summary>
+    private static string ExactKey(string method, string path) => method + " " + path;
+
+    /// <summary>
+    /// Bucket of the dynamic-segment pass: method and path with every dynamic segment masked, so two paths
+    /// <see cref="PathMatches"/> accepts with wildcards share it (a masked form shared by others only adds candidates).
+    /// </summary>
+    private static string WildcardKey(string method, string path)
+    {
+        StringBuilder sb = new(method.Length + path.Length + 4);
+        sb.Append(method).Append(" ~");
+        bool first = true;
+        foreach (string segment in path.Split('/'))
+        {
+            if (!first)
+            {
+                sb.Append('/');
+            }
+
+            first = false;
+            sb.Append(IsDynamic(segment) ? "\u0001" : segment);
+        }
+
+        return sb.ToString();
     }
 
     /// <summary>
@@ -328,36 +352,36 @@ internal static partial class HttpMatcher
         return score;
     }
 
-    private static bool SchemaMatches(HttpRequestRecord request, HttpRequestRecord mock, bool wildcard)
+    private static bool SchemaMatches(LiveHttpRequest live, HttpMockView mock, bool wildcard)
     {
-        return ContentTypesOverlap(mock, request)
-            && string.Equals(mock.Method, request.Method, StringComparison.OrdinalIgnoreCase)
-            && PathMatches(HttpUrl.Path(mock.Url), HttpUrl.Path(request.Url), wildcard)
-            && MissingHeaders(request, mock).Count == 0
-            && QueryKeys(mock.Url).SequenceEqual(QueryKeys(request.Url));
+        return MediaTypesOverlap(mock.MediaTypes, live.MediaTypes)
+            && string.Equals(mock.Request.Method, live.Request.Method, StringComparison.OrdinalIgnoreCase)
+            && PathMatches(mock.Path, live.Path, wildcard)
+            && mock.RequiredHeaders.All(live.Request.Header.ContainsKey)
+            && mock.QueryKeys.AsSpan().SequenceEqual(live.QueryKeys);
     }
 
-    private static bool ContentTypesOverlap(HttpRequestRecord mock, HttpRequestRecord request)
-    {
-        if (!mock.Header.TryGetValue("Content-Type", out string? m) || !request.Header.TryGetValue("Content-Type", out string? r))
-        {
-            return true;
-        }
+    /// <summary><see cref="ContentTypesOverlap"/> on media types read once (null: no Content-Type header).</summary>
+    private static bool MediaTypesOverlap(HashSet<string>? mock, HashSet<string>? live) => mock is null || live is null || live.Any(mock.Contains);
 
-        HashSet<string> mt = MediaTypes(m);
-        return MediaTypes(r).Any(mt.Contains);
-    }
+    private static bool ContentTypesOverlap(HttpRequestRecord mock, HttpRequestRecord request) =>
+        MediaTypesOverlap(MediaTypes(mock), MediaTypes(request));
 
-    private static HashSet<string> MediaTypes(string value) =>
-        value.Split(',').Select(v => v.Split(';')[0].Trim().ToLowerInvariant()).Where(v => v.Length > 0).ToHashSet();
+    /// <summary>The media types of the Content-Type header (lower case, parameters dropped), or null without the header.</summary>
+    private static HashSet<string>? MediaTypes(HttpRequestRecord r) =>
+        r.Header.TryGetValue("Content-Type", out string? value)
+            ? value.Split(',').Select(v => v.Split(';')[0].Trim().ToLowerInvariant()).Where(v => v.Length > 0).ToHashSet()
+            : null;
 
-    private static List<string> MissingHeaders(HttpRequestRecord request, HttpRequestRecord mock)
-    {
-        return mock.Header.Keys
-            .Where(k => !SkippedHeaders.Contains(k) && !k.StartsWith("keploy", StringComparison.OrdinalIgnoreCase) && !request.Header.ContainsKey(k))
+    private static List<string> MissingHeaders(HttpRequestRecord request, HttpRequestRecord mock) =>
+        RequiredHeaders(mock).Where(k => !request.Header.ContainsKey(k)).ToList();
+
+    /// <summary>The mock's header keys a request must also carry (all but flaky, framing and <c>keploy*</c> ones), sorted.</summary>
+    private static string[] RequiredHeaders(HttpRequestRecord mock) =>
+        mock.Header.Keys
+            .Where(k => !SkippedHeaders.Contains(k) && !k.StartsWith("keploy", StringComparison.OrdinalIgnoreCase))
             .OrderBy(k => k, StringComparer.Ordinal)
-            .ToList();
-    }
+            .ToArray();
 
     private static string[] QueryKeys(string url) => HttpUrl.Query(url).Select(q => q.Key).Distinct().Order(StringComparer.Ordinal).ToArray();
 
@@ -506,5 +530,95 @@ internal static partial class HttpMatcher
     {
         string text = e.GetRawText();
         return text.Length > 60 ? text[..60] + "..." : text;
+    }
+
+    /// <summary>A live request with what the schema pass reads, computed once per lookup.</summary>
+    private sealed class LiveHttpRequest(HttpRequestRecord request)
+    {
+        private JsonElement? _json;
+        private bool _jsonRead;
+
+        public HttpRequestRecord Request { get; } = request;
+
+        public string Path { get; } = HttpUrl.Path(request.Url);
+
+        public string[] QueryKeys { get; } = HttpMatcher.QueryKeys(request.Url);
+
+        public HashSet<string>? MediaTypes { get; } = HttpMatcher.MediaTypes(request);
+
+        public JsonElement? Json
+        {
+            get
+            {
+                if (!_jsonRead)
+                {
+                    _json = TryJson(Request.Body);
+                    _jsonRead = true;
+                }
+
+                return _json;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An Http mock's request parsed once for matching: method, path, query keys, media types, required header keys; the JSON body
+    /// and the <see cref="MockMatchRule"/> view are made on first use (thread-safe: a race computes the same value twice).
+    /// </summary>
+    internal sealed class HttpMockView
+    {
+        private JsonBox? _json;
+        private MatchRequest? _match;
+
+        private HttpMockView(HttpRequestRecord request)
+        {
+            Request = request;
+            Method = request.Method.ToUpperInvariant();
+            Path = HttpUrl.Path(request.Url);
+            QueryKeys = HttpMatcher.QueryKeys(request.Url);
+            MediaTypes = HttpMatcher.MediaTypes(request);
+            RequiredHeaders = HttpMatcher.RequiredHeaders(request);
+        }
+
+        public HttpRequestRecord Request { get; }
+
+        public string Method { get; }
+
+        public string Path { get; }
+
+        public string[] QueryKeys { get; }
+
+        public HashSet<string>? MediaTypes { get; }
+
+        public string[] RequiredHeaders { get; }
+
+        public JsonElement? Json => (_json ??= new JsonBox(TryJson(Request.Body))).Value;
+
+        public MatchRequest Match => _match ??= View(Request);
+
+        /// <summary>The view of an Http mock, or null when its spec cannot be read (it cannot match; the loader reports it).</summary>
+        public static HttpMockView? Of(Mock mock)
+        {
+            try
+            {
+                // A compact mock holds its parsed spec; else the request only: the response is read (HttpSpec.FromMock) for the
+                // mock served, not for every mock indexed.
+                if (!mock.IsSpecLoaded && mock.CompactView is HttpMockSpec compact)
+                {
+                    return new HttpMockView(compact.Request);
+                }
+
+                SourceLocation where = mock.Location ?? new SourceLocation(mock.Name, 0, 0);
+                return YamlNodes.GetMapping(mock.Spec, "req") is { } req && YamlNodes.GetMapping(mock.Spec, "resp") is not null
+                    ? new HttpMockView(HttpSpec.ReadRequest(req, where))
+                    : null;
+            }
+            catch (KeployFormatException)
+            {
+                return null;
+            }
+        }
+
+        private sealed record JsonBox(JsonElement? Value);
     }
 }

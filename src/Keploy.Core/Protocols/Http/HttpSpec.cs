@@ -39,11 +39,25 @@ public static class HttpSpec
     /// <exception cref="KeployFormatException">The spec has no <c>req</c> or <c>resp</c> mapping, or a body is not a scalar.</exception>
     public static HttpMockSpec FromMock(Mock mock)
     {
+        if (!mock.IsSpecLoaded && mock.CompactView is HttpMockSpec compact)
+        {
+            return compact;
+        }
+
         if (MockCache.TryGetValue(mock.Spec, out HttpMockSpec? cached))
         {
             return cached;
         }
 
+        HttpMockSpec result = ReadMock(mock);
+        MockCache.AddOrUpdate(mock.Spec, result);
+        return result;
+    }
+
+    /// <summary>Reads the typed view of an Http mock from its spec, uncached (a loader keeping it as the mock's compact view).</summary>
+    /// <exception cref="KeployFormatException">The spec has no <c>req</c> or <c>resp</c> mapping, or a body is not a scalar.</exception>
+    internal static HttpMockSpec ReadMock(Mock mock)
+    {
         SourceLocation where = mock.Location ?? new SourceLocation(mock.Name, 0, 0);
         YamlMappingNode spec = mock.Spec;
         Dictionary<string, string> metadata = new(StringComparer.Ordinal);
@@ -58,13 +72,11 @@ public static class HttpSpec
             }
         }
 
-        HttpMockSpec result = new(
+        return new HttpMockSpec(
             ReadRequest(Required(spec, "req", where), where),
             ReadResponse(Required(spec, "resp", where), where),
             metadata,
             YamlNodes.GetInt64(spec, "created"));
-        MockCache.AddOrUpdate(mock.Spec, result);
-        return result;
     }
 
     /// <summary>
