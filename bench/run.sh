@@ -74,12 +74,12 @@ start_group() {
   groups+=("$started")
 }
 
-# stop_group PID: SIGTERM to the group (record stops gracefully on it), SIGKILL after 30 s.
+# stop_group PID: SIGTERM to the group (record stops gracefully on it: writes every test case file), SIGKILL after 120 s.
 stop_group() {
   local g="$1" signal waited
   for signal in TERM KILL; do
     kill -s "$signal" -- "-$g" 2>/dev/null || break
-    for ((waited = 0; waited < 120; waited++)); do
+    for ((waited = 0; waited < 480; waited++)); do
       kill -0 -- "-$g" 2>/dev/null || break 2
       sleep 0.25
     done

@@ -89,7 +89,7 @@ public sealed class ReplayRunner
         }
 
         // Every recorded kind this version cannot serve, once for the run (the sets' mocks are read again when each set runs).
-        string? unservedKinds = UnservedKinds(sets.Select(s => (s, (IReadOnlyList<Mock>)store.ReadMocks(s).ToList())));
+        string? unservedKinds = UnservedKinds(sets.Select(s => (s, (IReadOnlyList<Mock>)store.ReadMocksForReplay(s).ToList())));
         if (unservedKinds is not null)
         {
             observer?.Warning(unservedKinds);
@@ -147,7 +147,7 @@ public sealed class ReplayRunner
         TestSetResult result = new() { TestSetId = testSetId, KeepTests = _options.KeepTestResults };
         TestSetStore store = new(_options.Path);
         IEnumerable<TestCase> Selected() => store.ReadTestCases(testSetId).Where(t => include is null || include(t));
-        List<Mock> mocks = store.ReadMocks(testSetId).ToList();
+        List<Mock> mocks = store.ReadMocksForReplay(testSetId).ToList();
 
         // First pass: every selected file parsed and prepared (a malformed one fails here, before the app starts), nothing kept.
         TestSetOutline outline = new();

@@ -133,6 +133,17 @@ public sealed partial class TestSetStore
     }
 
     /// <summary>
+    /// The mocks of <c>mocks.yaml</c> as replay keeps them (<see cref="MockCompaction.ForReplay"/>: an Http mock holds its typed
+    /// view, not its YAML tree), lazily, in file order; none when there is no mocks.yaml.
+    /// </summary>
+    /// <exception cref="KeployFormatException">A malformed mock (file:line:column).</exception>
+    public IEnumerable<Mock> ReadMocksForReplay(string testSetId)
+    {
+        string path = MocksPath(testSetId);
+        return File.Exists(path) ? KeployYaml.ReadMocks(path, MockCompaction.ForReplay) : [];
+    }
+
+    /// <summary>
     /// Loads a test-set for replay, as <c>dotnet keploy test</c> does: every test case of <c>tests/</c> (selected by
     /// <paramref name="include"/>) and every mock of <c>mocks.yaml</c>, each read within <see cref="YamlLimits.Default"/> and checked
     /// by <see cref="KeployDocumentValidator"/>. Mocks are kept compact where replay allows (<see cref="MockCompaction.ForReplay"/>).
@@ -141,9 +152,7 @@ public sealed partial class TestSetStore
     public LoadedTestSet Load(string testSetId, Func<TestCase, bool>? include = null)
     {
         List<TestCase> tests = ReadTestCases(testSetId).Where(t => include is null || include(t)).ToList();
-        string mocksPath = MocksPath(testSetId);
-        List<Mock> mocks = File.Exists(mocksPath) ? KeployYaml.ReadMocks(mocksPath, MockCompaction.ForReplay).ToList() : new();
-        return new LoadedTestSet(testSetId, tests, mocks);
+        return new LoadedTestSet(testSetId, tests, ReadMocksForReplay(testSetId).ToList());
     }
 
     /// <summary>The raw <c>config.yaml</c> of a set (<c>preScript</c>, <c>postScript</c>, <c>appCommand</c>, <c>template</c>, <c>metadata</c>, <c>mockRegistry</c>), or null.</summary>
