@@ -549,8 +549,8 @@ struct keploy_emit {
     __u32 fd;
 };
 
-// One record of up to 16 KiB of data. The reserved size is one of four constants (the verifier needs a constant), the
-// smallest that holds the data; len says how much of it is data.
+// One record of up to 16 KiB of data. The reserved size is one of seven constants (the verifier needs a constant), the
+// smallest that holds the data (header + data of 256, 512 and 1024 bytes for the small ones); len says how much is data.
 #define KEPLOY_EMIT_CLASS(SIZE)                                                                                               \
     {                                                                                                                       \
         struct { struct keploy_data_header h; __u8 data[SIZE]; } *ev = bpf_ringbuf_reserve(&data_events, sizeof(*ev), 0); \
@@ -585,8 +585,11 @@ __noinline int keploy_emit_chunk(struct keploy_emit *e, __u64 src, __u64 size)
     if (!e) {
         return 0;
     }
-    if (size <= 240) KEPLOY_EMIT_CLASS(240)
+    if (size <= 176) KEPLOY_EMIT_CLASS(176)
+    if (size <= 432) KEPLOY_EMIT_CLASS(432)
+    if (size <= 944) KEPLOY_EMIT_CLASS(944)
     if (size <= 2048) KEPLOY_EMIT_CLASS(2048)
+    if (size <= 4096) KEPLOY_EMIT_CLASS(4096)
     if (size <= 8192) KEPLOY_EMIT_CLASS(8192)
     KEPLOY_EMIT_CLASS(16384)
 }

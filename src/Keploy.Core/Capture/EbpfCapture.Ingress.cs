@@ -9,7 +9,7 @@ public sealed partial class EbpfCapture
     private const string IngressProgram = "keploy_sys_exit";
 
     /// <summary>Size of the <c>data_events</c> ring buffer while capturing (bytes; power of two). In flight at once at most.</summary>
-    public const int IngressRingBytes = 64 * 1024 * 1024;
+    public const int IngressRingBytes = 256 * 1024 * 1024;
 
     private IntPtr _ingressLink;
     private IntPtr _dataRing;
@@ -123,6 +123,9 @@ public sealed partial class EbpfCapture
 
     private void DataLoop()
     {
+        // The ring buffer is the only buffer between the app and the recorder (nothing slows the app): when the machine is busy,
+        // this thread must still get the CPU to move records into the writers' (byte-bounded) queue, or records are lost.
+        LibC.RaisePriority(-10);
         while (!_dataStopping)
         {
             int rc = LibBpf.RingBufferPoll(_dataRing, 50);

@@ -24,6 +24,15 @@ internal static partial class LibC
     [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     internal static unsafe partial int Stat(string path, byte* buffer);
 
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, int who, int priority);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetTid();
+
+    /// <summary>Sets the calling thread's nice value (Linux: per thread; -20 highest, 0 default); false when refused (no CAP_SYS_NICE).</summary>
+    internal static bool RaisePriority(int nice) => SetPriority(0 /* PRIO_PROCESS */, GetTid(), nice) == 0;
+
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
 
