@@ -11,6 +11,12 @@ public sealed partial class EbpfCapture
     /// <summary>Size of the <c>data_events</c> ring buffer while capturing (bytes; power of two). In flight at once at most.</summary>
     public const int IngressRingBytes = 256 * 1024 * 1024;
 
+    /// <summary>
+    /// How often the ring-buffer thread looks for records (milliseconds): the kernel program wakes it only for a burst (2 MiB or
+    /// more waiting, <c>KEPLOY_DATA_WAKEUP_BYTES</c> in bpf/keploy.bpf.c), so records reach the sink in batches, at most this late.
+    /// </summary>
+    public const int DataPollMs = 10;
+
     private IntPtr _ingressLink;
     private IntPtr _dataRing;
     private Thread? _dataThread;
@@ -128,7 +134,7 @@ public sealed partial class EbpfCapture
         LibC.RaisePriority(-10);
         while (!_dataStopping)
         {
-            int rc = LibBpf.RingBufferPoll(_dataRing, 50);
+            int rc = LibBpf.RingBufferPoll(_dataRing, DataPollMs);
             if (rc < 0 && rc != -4 /* EINTR */)
             {
                 break;
