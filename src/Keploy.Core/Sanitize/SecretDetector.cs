@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace Keploy.Core.Sanitize;
@@ -36,6 +37,15 @@ public static partial class SecretDetector
         ("PrivateKey", PrivateKeyRegex()),
     ];
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> NamesBySpan = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    // Every shape's regex needs one of these literals (compared ignoring case, so a superset): a value with none of them is
+    // not scanned by the nine regexes at all (one vectorised search instead; most values on ordinary traffic have none).
+    private static readonly SearchValues<string> ShapeAnchors = SearchValues.Create(
+        ["eyJ", "bearer", "basic", "AKIA", "ASIA", "ABIA", "ACCA", "A3T", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
+         "sk_", "rk_", "AIza", "-----BEGIN"],
+        StringComparison.OrdinalIgnoreCase);
+
     /// <summary>True when a header, cookie, query parameter, JSON key or form field with this name holds a secret.</summary>
     public static bool IsSecretName(string? name)
     {
@@ -44,8 +54,9 @@ public static partial class SecretDetector
             return false;
         }
 
-        string n = Normalize(name);
-        if (Names.Contains(n))
+        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        ReadOnlySpan<char> n = Normalize(name, buffer);
+        if (NamesBySpan.Contains(n))
         {
             return true;
         }
@@ -64,7 +75,7 @@ public static partial class SecretDetector
     /// <summary>The rule name (<c>Jwt</c>, <c>AwsAccessKey</c>, ...) of the first credential shape found in <paramref name="value"/>, or null.</summary>
     public static string? FindShape(string? value)
     {
-        if (string.IsNullOrEmpty(value) || value.Length < 8)
+        if (string.IsNullOrEmpty(value) || value.Length < 8 || value.AsSpan().IndexOfAny(ShapeAnchors) < 0)
         {
             return null;
         }
@@ -84,6 +95,11 @@ public static partial class SecretDetector
     public static IEnumerable<(int Index, int Length, string Rule)> FindShapes(string text)
     {
         List<(int Index, int Length, string Rule)> found = new();
+        if (text.AsSpan().IndexOfAny(ShapeAnchors) < 0)
+        {
+            return found;
+        }
+
         foreach ((string rule, Regex pattern) in Shapes)
         {
             foreach (Match m in pattern.Matches(text))
@@ -98,9 +114,8 @@ public static partial class SecretDetector
         return found.OrderBy(f => f.Index);
     }
 
-    private static string Normalize(string name)
+    private static ReadOnlySpan<char> Normalize(string name, Span<char> buffer)
     {
-        Span<char> buffer = name.Length <= 128 ? stackalloc char[name.Length] : new char[name.Length];
         int n = 0;
         foreach (char c in name)
         {
@@ -110,7 +125,7 @@ public static partial class SecretDetector
             }
         }
 
-        return new string(buffer[..n]);
+        return buffer[..n];
     }
 
     [GeneratedRegex(@"eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*", RegexOptions.CultureInvariant)]
