@@ -1,7 +1,7 @@
 // Per-stage cost of turning one recorded exchange into a test case (bench only; not a test), in us per test case: wall time
 // and process CPU time (CPU is steadier on a shared machine: waiting for a core is not counted).
 //   dotnet run -c Release --project bench/RecordCost [iterations]
-// Stages: noise -> TestCase -> YAML -> journal append (batched) -> file materialised from the journal; then the old per-file
+// Stages (argument 2: all, capture, stages or writer): ingress capture parse and Sanitizer; noise -> TestCase -> YAML -> journal append (batched) -> file materialised from the journal; then the old per-file
 // write for comparison, and the whole TestCaseWriter (enqueue -> journal -> files) end to end.
 using System.Buffers;
 using System.Diagnostics;
@@ -30,7 +30,31 @@ string set = store.CreateNextTestSet();
 
 string only = args.Length > 1 ? args[1] : "all"; // "stages" or "writer" for one part only (e.g. under perf)
 Console.WriteLine($"RecordCost: {n} test cases per stage, {Environment.ProcessorCount} cores");
-if (only != "writer")
+
+// Ingress capture (what the ring-buffer thread does per exchange): the app's read and write bytes through
+// HttpCapturedConnection (head parse, body, record conversion), then the Sanitizer on the request and response.
+byte[] wireRequest = System.Text.Encoding.ASCII.GetBytes(
+    "GET /items/KB-001 HTTP/1.1\r\nHost: 127.0.0.1:5200\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n");
+const string catalogItem = "{\"sku\":\"KB-001\",\"name\":\"Mechanical keyboard\",\"priceCents\":8999,\"stock\":12}";
+byte[] wireResponse = System.Text.Encoding.ASCII.GetBytes(
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nDate: Wed, 02 Dec 2026 14:00:00 GMT\r\nServer: Kestrel\r\n" +
+    $"Content-Length: {catalogItem.Length}\r\n\r\n{catalogItem}");
+if (only is "all" or "capture")
+{
+    HttpRequestRecord? capturedReq = null;
+    HttpResponseRecord? capturedResp = null;
+    HttpCapturedConnection connection = new((rq, rs) => (capturedReq, capturedResp) = (rq, rs), why => throw new InvalidOperationException(why));
+    DateTimeOffset now = DateTimeOffset.UtcNow;
+    Time("HttpCapturedConnection exch.", i =>
+    {
+        connection.OnRead(wireRequest, now);
+        connection.OnWrite(wireResponse, now);
+    });
+    var sanitizer = new Keploy.Core.Sanitize.Sanitizer(new Keploy.Core.Sanitize.SecretStore(Path.Combine(Path.GetTempPath(), "recordcost-secret-" + Guid.NewGuid().ToString("N") + ".yaml")));
+    Time("Sanitizer request+response", i => { sanitizer.Request(capturedReq!); sanitizer.Response(capturedResp!); });
+}
+
+if (only is "all" or "stages")
 {
 Time("AutoNoise.Detect", i => AutoNoise.Detect(resp));
 var noise = new Dictionary<string, List<string>>(AutoNoise.Detect(resp), StringComparer.Ordinal);
@@ -61,7 +85,7 @@ Time("Old WriteTestCase(fsync)", i => { tc.Name = $"a-{i}"; store.WriteTestCase(
 
 // End to end: n exchanges queued at once on a fresh test-set; "journaled" = until Written == n (what the traffic waits on),
 // "files" = DisposeAsync, which materialises every test case file, syncs and removes the journal.
-for (int round = 0; round < 2 && only != "stages"; round++)
+for (int round = 0; round < 2 && only is "all" or "writer"; round++)
 {
     string set2 = store.CreateNextTestSet();
     TimeSpan cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
