@@ -1,7 +1,8 @@
 // Per-stage cost of turning one recorded exchange into a test case (bench only; not a test), in us per test case: wall time
 // and process CPU time (CPU is steadier on a shared machine: waiting for a core is not counted).
 //   dotnet run -c Release --project bench/RecordCost [iterations]
-// Stages (argument 2: all, capture, stages or writer): ingress capture parse and Sanitizer; noise -> TestCase -> YAML -> journal append (batched) -> file materialised from the journal; then the old per-file
+// Stages (argument 2: all, capture, stages or writer): ingress capture parse and Sanitizer; noise -> TestCase -> YAML ->
+// mock build/format (HTTP, Redis, Postgres) -> journal append (batched) -> file materialised from the journal; then the old per-file
 // write for comparison, and the whole TestCaseWriter (enqueue -> journal -> files) end to end.
 using System.Buffers;
 using System.Diagnostics;
@@ -62,6 +63,45 @@ Time("HttpSpec.CreateTestCase", i => HttpSpec.CreateTestCase($"t-{i}", req, resp
 TestCase tc = HttpSpec.CreateTestCase("t", req, resp, noise, 5200);
 Time("KeployYaml.FormatTestCase", i => KeployYaml.FormatTestCase(tc));
 string text = KeployYaml.FormatTestCase(tc);
+
+// Mocks: build (where the protocol builds fresh nodes) and format one mock as MockFileWriter does (ToNode, WriteDocument into a
+// reused StringBuilder, UTF-8 bytes): an HTTP mock, a Redis mock, and a Postgres mock with Parse/Bind/Execute/DataRow messages
+// read from the recorded fixture samples-java/employee-manager (the largest such document).
+System.Text.StringBuilder mockSb = new();
+System.Text.UTF8Encoding utf8 = new(false);
+void FormatMock(Mock m)
+{
+    mockSb.Clear();
+    mockSb.Append("---\n");
+    KeployYamlWriter.WriteDocument(mockSb, KeployYaml.ToNode(m), KeployYaml.MockIndent);
+    _ = utf8.GetBytes(mockSb.ToString());
+}
+
+DateTimeOffset t0 = DateTimeOffset.UtcNow;
+Time("HttpSpec.CreateMock", i => HttpSpec.CreateMock(req, resp, 7, t0, t0, "mock-1"));
+Mock httpMock = HttpSpec.CreateMock(req, resp, 7, t0, t0, "mock-1");
+Time("Format HTTP mock", i => FormatMock(httpMock));
+var redis = new Keploy.Core.Protocols.Redis.RedisMock("Redis", "3", "mocks", "GET",
+    [System.Text.Encoding.ASCII.GetBytes("*2\r\n$3\r\nGET\r\n$10\r\nuser:12345\r\n")],
+    [System.Text.Encoding.ASCII.GetBytes("$52\r\n{\"id\":12345,\"name\":\"Ada Lovelace\",\"plan\":\"pro\"}\r\n")], t0, t0);
+Time("RedisMock.ToMock", i => redis.ToMock());
+Mock redisMock = redis.ToMock();
+redisMock.Name = "mock-2";
+Time("Format Redis mock", i => FormatMock(redisMock));
+string fixtures = Environment.GetEnvironmentVariable("KEPLOY_FIXTURES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/keploy-fixtures"));
+string pgFile = Path.Combine(fixtures, "samples-java/employee-manager/keploy/test-set-2/mocks.yaml");
+if (File.Exists(pgFile))
+{
+    Mock pgMock = KeployYaml.ReadMocks(pgFile).Where(m => m.Kind == "Postgres")
+        .Select(m => (m, t: KeployYaml.FormatMocks([m]))).Where(p => p.t.Contains("- B") || p.t.Contains(", B")).Where(p => p.t.Contains("D"))
+        .OrderByDescending(p => p.t.Length).First().m;
+    Console.WriteLine($"(Postgres mock {pgMock.Name}: {KeployYaml.FormatMocks([pgMock]).Length} chars)");
+    Time("Format Postgres mock", i => FormatMock(pgMock));
+}
+else
+{
+    Console.WriteLine($"(no fixture at {pgFile}: set KEPLOY_FIXTURES; Postgres mock stage skipped)");
+}
 
 // Journal: frame + one append per 256 test cases (the writer batches up to 1 MiB).
 TestCaseJournal journal = store.OpenTestCaseJournal(set);

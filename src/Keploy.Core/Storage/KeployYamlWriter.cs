@@ -337,8 +337,15 @@ public static class KeployYamlWriter
         private static ScalarStyle SelectStyle(YamlScalarNode scalar, bool inFlow, bool isKey, out string text)
         {
             text = scalar.Value ?? "";
-            (ScalarAnalysis a, bool nonString) = ScalarFacts.Of(text);
             ScalarStyle requested = scalar.Style;
+            if (requested == ScalarStyle.Plain && IsPlainInteger(text))
+            {
+                // Plain digits (an optional leading '-'): plain in block and flow context, key or value (Analyze finds no
+                // indicator, space, break or special character), so the analysis is skipped (numbers fill protocol mocks).
+                return ScalarStyle.Plain;
+            }
+
+            (ScalarAnalysis a, bool nonString) = ScalarFacts.Of(text);
             if (requested == ScalarStyle.Any)
             {
                 string tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
@@ -400,6 +407,25 @@ public static class KeployYamlWriter
             return requested;
         }
 
+        private static bool IsPlainInteger(string text)
+        {
+            int start = text.Length > 1 && text[0] == '-' ? 1 : 0;
+            if (text.Length == 0 || text.Length > 20)
+            {
+                return false;
+            }
+
+            for (int i = start; i < text.Length; i++)
+            {
+                if (!char.IsAsciiDigit(text[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         private void WriteFlowScalar(string text, ScalarStyle style)
         {
             switch (style)
@@ -408,7 +434,17 @@ public static class KeployYamlWriter
                     _out.Append(text);
                     break;
                 case ScalarStyle.SingleQuoted:
-                    _out.Append('\'').Append(text.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+                    // Each ' doubled, appended in runs (no replaced copy of the text).
+                    _out.Append('\'');
+                    ReadOnlySpan<char> rest = text;
+                    int quote;
+                    while ((quote = rest.IndexOf('\'')) >= 0)
+                    {
+                        _out.Append(rest[..(quote + 1)]).Append('\'');
+                        rest = rest[(quote + 1)..];
+                    }
+
+                    _out.Append(rest).Append('\'');
                     break;
                 default:
                     WriteDoubleQuoted(text);
@@ -479,14 +515,17 @@ public static class KeployYamlWriter
             }
 
             _out.Append('\n');
-            string body = text.EndsWith('\n') ? text[..^1] : text;
             if (text.Length == 0)
             {
                 return;
             }
 
-            foreach (string line in body.Split('\n'))
+            // Line by line over spans of the text (no split copies); an empty line gets no indentation.
+            ReadOnlySpan<char> body = text.EndsWith('\n') ? text.AsSpan(0, text.Length - 1) : text.AsSpan();
+            while (true)
             {
+                int end = body.IndexOf('\n');
+                ReadOnlySpan<char> line = end < 0 ? body : body[..end];
                 if (line.Length > 0)
                 {
                     WriteIndent(indent);
@@ -494,6 +533,12 @@ public static class KeployYamlWriter
                 }
 
                 _out.Append('\n');
+                if (end < 0)
+                {
+                    break;
+                }
+
+                body = body[(end + 1)..];
             }
         }
     }

@@ -335,8 +335,25 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         {
             try
             {
-                byte[] bytes = utf8.GetBytes(sb.ToString());
-                _stream.Write(bytes, 0, bytes.Length);
+                // Encoded chunk by chunk into one pooled buffer: no string copy of the batch (up to 1 MiB, a large-object
+                // allocation per batch) and no fresh byte array; still one write call for the batch.
+                byte[] bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(utf8.GetMaxByteCount(sb.Length));
+                try
+                {
+                    Encoder encoder = utf8.GetEncoder();
+                    int length = 0;
+                    foreach (ReadOnlyMemory<char> chunk in sb.GetChunks())
+                    {
+                        length += encoder.GetBytes(chunk.Span, bytes.AsSpan(length), flush: false);
+                    }
+
+                    length += encoder.GetBytes(ReadOnlySpan<char>.Empty, bytes.AsSpan(length), flush: true);
+                    _stream.Write(bytes, 0, length);
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+                }
             }
             catch (Exception ex)
             {
