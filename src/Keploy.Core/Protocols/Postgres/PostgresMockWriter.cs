@@ -294,29 +294,36 @@ internal static class PostgresMockWriter
             }
         }
 
-        try
-        {
-            _ = new UTF8Encoding(false, true).GetString(v);
-            return true;
-        }
-        catch (DecoderFallbackException)
-        {
-            return false;
-        }
+        // Strict UTF-8 (no replacement characters), checked without decoding.
+        return System.Text.Unicode.Utf8.IsValid(v);
     }
 
     private static YamlSequenceNode Letters(IEnumerable<PgFrame> frames) =>
         new(frames.Select(f => (YamlNode)Quoted(((char)f.Type).ToString()))) { Style = SequenceStyle.Flow };
 
-    private static YamlScalarNode Base64(IEnumerable<PgFrame> frames)
+    private static YamlScalarNode Base64(IReadOnlyList<PgFrame> frames)
     {
-        using MemoryStream ms = new();
-        foreach (PgFrame f in frames)
+        if (frames.Count == 1)
         {
-            ms.Write(f.Raw);
+            return new YamlScalarNode(Convert.ToBase64String(frames[0].Raw));
         }
 
-        return new YamlScalarNode(Convert.ToBase64String(ms.GetBuffer(), 0, (int)ms.Length));
+        int length = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            length += frames[i].Raw.Length;
+        }
+
+        byte[] all = new byte[length];
+        int at = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            byte[] raw = frames[i].Raw;
+            raw.CopyTo(all, at);
+            at += raw.Length;
+        }
+
+        return new YamlScalarNode(Convert.ToBase64String(all));
     }
 
     private static YamlSequenceNode IntSeq(IEnumerable<long> values) =>

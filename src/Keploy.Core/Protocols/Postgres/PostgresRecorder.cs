@@ -346,13 +346,22 @@ internal sealed class PostgresRecorder
             return;
         }
 
-        List<PgFrame> requests = new();
+        PgFrame[] requests;
         DateTimeOffset reqTime = now;
         int authBefore;
+        bool copyIn = false;
+        foreach (PgFrame r in _responses)
+        {
+            if (r.Type is (byte)'G' or (byte)'W')
+            {
+                copyIn = true;
+                break;
+            }
+        }
+
         lock (_gate)
         {
             authBefore = _authCodeForPending;
-            bool copyIn = _responses.Any(r => r.Type is (byte)'G' or (byte)'W');
             int take = 0;
             bool sawCopyEnd = false;
             for (; take < _pending.Count; take++)
@@ -384,7 +393,12 @@ internal sealed class PostgresRecorder
                 reqTime = _pending[0].Time;
             }
 
-            requests.AddRange(_pending.Take(take).Select(p => p.Frame));
+            requests = new PgFrame[take];
+            for (int i = 0; i < take; i++)
+            {
+                requests[i] = _pending[i].Frame;
+            }
+
             _pending.RemoveRange(0, take);
             _authCodeForPending = _lastAuthCode;
         }
@@ -410,12 +424,24 @@ internal sealed class PostgresRecorder
         Write(x, refusal, answer);
     }
 
+    /// <summary>The bytes on the wire of <paramref name="frames"/> (what the writer's queue is bounded by).</summary>
+    private static long RawBytes(IReadOnlyList<PgFrame> frames)
+    {
+        long n = 0;
+        for (int i = 0; i < frames.Count; i++)
+        {
+            n += frames[i].Raw.Length;
+        }
+
+        return n;
+    }
+
     private void Write(PgExchange x, bool refusal, char answer)
     {
         if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
         {
             // The exchange is finished (its lists are copies): build the mock on the recorder's writer, off this connection.
-            deferred.Record(() => PostgresMockWriter.Build(x), x.Requests.Sum(f => (long)f.Raw.Length) + x.Responses.Sum(f => (long)f.Raw.Length));
+            deferred.Record(() => PostgresMockWriter.Build(x), RawBytes(x.Requests) + RawBytes(x.Responses));
             return;
         }
 
