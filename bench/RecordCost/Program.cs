@@ -29,7 +29,7 @@ string dir = Path.Combine(Path.GetTempPath(), "recordcost-" + Guid.NewGuid().ToS
 TestSetStore store = new(dir);
 string set = store.CreateNextTestSet();
 
-string only = args.Length > 1 ? args[1] : "all"; // "stages" or "writer" for one part only (e.g. under perf)
+string only = args.Length > 1 ? args[1] : "all"; // "capture", "stages" or "writer" for one part only (e.g. under perf)
 Console.WriteLine($"RecordCost: {n} test cases per stage, {Environment.ProcessorCount} cores");
 
 // Ingress capture (what the ring-buffer thread does per exchange): the app's read and write bytes through
