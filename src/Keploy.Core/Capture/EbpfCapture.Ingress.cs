@@ -134,11 +134,15 @@ public sealed partial class EbpfCapture
         LibC.RaisePriority(-10);
         while (!_dataStopping)
         {
+            // ring_buffer__poll processes only the rings epoll reported, and the kernel program mostly submits without a
+            // wake-up: what arrived since the last look is consumed here, after every poll, woken or timed out.
             int rc = LibBpf.RingBufferPoll(_dataRing, DataPollMs);
             if (rc < 0 && rc != -4 /* EINTR */)
             {
                 break;
             }
+
+            LibBpf.RingBufferConsume(_dataRing);
         }
 
         LibBpf.RingBufferConsume(_dataRing); // what arrived before the tracepoint was detached
