@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Keploy.Core.Protocols.Http;
+using Keploy.Core.Tests.Http2;
 
 namespace Keploy.Core.Tests.Http;
 
@@ -14,7 +15,7 @@ public sealed class HttpHeadParserTests
     {
         byte[] bytes = Encoding.UTF8.GetBytes(Request);
         Assert.True(HttpHeadParser.TryParse(new ReadOnlySequence<byte>(bytes), isRequest: true, out HttpHead one, out SequencePosition end1));
-        ReadOnlySequence<byte> split = Segments(bytes, 7);
+        ReadOnlySequence<byte> split = Http2FrameCodecTests.TwoSegments(bytes, 7);
         Assert.True(HttpHeadParser.TryParse(split, isRequest: true, out HttpHead many, out SequencePosition end2));
         foreach (HttpHead h in new[] { one, many })
         {
@@ -52,7 +53,7 @@ public sealed class HttpHeadParserTests
     public void Malformed_heads_fail_naming_the_line(string wire, string expected)
     {
         byte[] bytes = Encoding.Latin1.GetBytes(wire);
-        foreach (ReadOnlySequence<byte> sequence in new[] { new ReadOnlySequence<byte>(bytes), Segments(bytes, 3) })
+        foreach (ReadOnlySequence<byte> sequence in new[] { new ReadOnlySequence<byte>(bytes), Http2FrameCodecTests.TwoSegments(bytes, 3) })
         {
             HttpParseException ex = Assert.Throws<HttpParseException>(() => HttpHeadParser.TryParse(sequence, isRequest: true, out _, out _));
             Assert.Contains(expected, ex.Message);
@@ -65,33 +66,5 @@ public sealed class HttpHeadParserTests
         byte[] bytes = "HTTP/1.1 2x0 OK\r\n\r\n"u8.ToArray();
         HttpParseException ex = Assert.Throws<HttpParseException>(() => HttpHeadParser.TryParse(new ReadOnlySequence<byte>(bytes), isRequest: false, out _, out _));
         Assert.Contains("invalid status code '2x0'", ex.Message);
-    }
-
-    private static ReadOnlySequence<byte> Segments(byte[] bytes, int size)
-    {
-        Segment first = new(bytes.AsMemory(0, Math.Min(size, bytes.Length)), 0);
-        Segment last = first;
-        for (int at = size; at < bytes.Length; at += size)
-        {
-            last = last.Append(bytes.AsMemory(at, Math.Min(size, bytes.Length - at)));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long index)
-        {
-            Memory = memory;
-            RunningIndex = index;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            Segment next = new(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 }
