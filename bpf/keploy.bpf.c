@@ -170,18 +170,6 @@ struct {
     __uint(max_entries, 64 * 1024 * 1024);
 } data_events SEC(".maps");
 
-// Records are handed over in batches: a record wakes the ring-buffer thread only when KEPLOY_DATA_WAKEUP_BYTES or more
-// wait unconsumed (a burst); otherwise the thread finds them on its next timed poll (EbpfCapture.DataPollMs, user space).
-// A wake-up per record costs the app an irq_work and a cross-CPU reschedule on every recorded syscall; the app never waits
-// for the recorder, so only the recording is later, by at most one poll period.
-#define KEPLOY_DATA_WAKEUP_BYTES (2 * 1024 * 1024)
-
-static __always_inline void data_submit(void *ev)
-{
-    __u64 waiting = bpf_ringbuf_query(&data_events, BPF_RB_AVAIL_DATA);
-    bpf_ringbuf_submit(ev, waiting >= KEPLOY_DATA_WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
-}
-
 static __always_inline struct keploy_config *get_config(void)
 {
     __u32 zero = 0;
@@ -587,7 +575,7 @@ struct keploy_emit {
             n = 0;                                                                                                          \
         }                                                                                                                   \
         ev->h.len = n;                                                                                                      \
-        data_submit(ev);                                                                                          \
+        bpf_ringbuf_submit(ev, 0);                                                                                          \
         return n;                                                                                                           \
     }
 
@@ -776,7 +764,7 @@ static __always_inline void on_accept(long fd)
     ev->remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
     ev->remote_ip4 = BPF_CORE_READ(sk, __sk_common.skc_daddr);
     BPF_CORE_READ_INTO(&ev->remote_ip6, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr32);
-    data_submit(ev);
+    bpf_ringbuf_submit(ev, 0);
 }
 
 // close: the connection ends; its final offsets tell user space whether it has seen every byte.
@@ -802,7 +790,7 @@ static __always_inline void on_close(__u64 fd)
     ev->fd = (__u32)fd;
     ev->offset = copy.read_offset;
     ev->end_offset = copy.write_offset;
-    data_submit(ev);
+    bpf_ringbuf_submit(ev, 0);
 }
 
 // Every syscall's return (raw tracepoint sys_exit: args[0] the task's saved registers, args[1] the return value). The

@@ -11,12 +11,6 @@ public sealed partial class EbpfCapture
     /// <summary>Size of the <c>data_events</c> ring buffer while capturing (bytes; power of two). In flight at once at most.</summary>
     public const int IngressRingBytes = 256 * 1024 * 1024;
 
-    /// <summary>
-    /// How often the ring-buffer thread looks for records (milliseconds): the kernel program wakes it only for a burst (2 MiB or
-    /// more waiting, <c>KEPLOY_DATA_WAKEUP_BYTES</c> in bpf/keploy.bpf.c), so records reach the sink in batches, at most this late.
-    /// </summary>
-    public const int DataPollMs = 10;
-
     private IntPtr _ingressLink;
     private IntPtr _dataRing;
     private Thread? _dataThread;
@@ -134,15 +128,11 @@ public sealed partial class EbpfCapture
         LibC.RaisePriority(-10);
         while (!_dataStopping)
         {
-            // ring_buffer__poll processes only the rings epoll reported, and the kernel program mostly submits without a
-            // wake-up: what arrived since the last look is consumed here, after every poll, woken or timed out.
-            int rc = LibBpf.RingBufferPoll(_dataRing, DataPollMs);
+            int rc = LibBpf.RingBufferPoll(_dataRing, 50);
             if (rc < 0 && rc != -4 /* EINTR */)
             {
                 break;
             }
-
-            LibBpf.RingBufferConsume(_dataRing);
         }
 
         LibBpf.RingBufferConsume(_dataRing); // what arrived before the tracepoint was detached
