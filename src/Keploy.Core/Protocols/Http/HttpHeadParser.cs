@@ -33,8 +33,11 @@ internal static class HttpHeadParser
         }
         else
         {
-            // Never more than the limit (and its line end) is copied: a head that does not fit fails in the parse below.
-            int take = (int)Math.Min(buffer.Length, HttpLimits.MaxHeadBytes + 4L);
+            // Only the head is copied (to its first empty line, the first CRLF CRLF), never more than the limit and its line end:
+            // a head that does not fit fails in the parse below.
+            SequenceReader<byte> reader = new(buffer);
+            long headLength = reader.TryReadTo(out ReadOnlySequence<byte> _, "\r\n\r\n"u8, advancePastDelimiter: true) ? reader.Consumed : buffer.Length;
+            int take = (int)Math.Min(headLength, HttpLimits.MaxHeadBytes + 4L);
             byte[] rented = ArrayPool<byte>.Shared.Rent(take);
             try
             {
