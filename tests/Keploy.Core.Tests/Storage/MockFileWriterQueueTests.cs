@@ -33,16 +33,25 @@ public class MockFileWriterQueueTests
     {
         var store = new TestSetStore(StorageTestPaths.NewTempDir());
         string set = store.CreateNextTestSet();
-        const int n = 2 * MockFileWriter.QueueCapacity + 1;
+        // The writer holds mock 0, the queue fills with the next QueueCapacity, and the last caller waits: one episode. Once the
+        // writer takes the queue, one mock is left to queue, so a second episode cannot happen whatever the scheduling.
+        const int n = MockFileWriter.QueueCapacity + 2;
         List<string> log = new();
         using ManualResetEventSlim gate = new(false);
+        using ManualResetEventSlim writing = new(false);
         using (MockFileWriter writer = store.OpenMockWriter(set))
         {
             writer.Log = l => { lock (log) { log.Add(l); } };
-            writer.Prepare = _ => gate.Wait(); // the writer is stuck on its first batch
+            writer.Prepare = _ =>
+            {
+                writing.Set();
+                gate.Wait(); // the writer is stuck on its first batch
+            };
             Task producer = Task.Run(() =>
             {
-                for (int i = 0; i < n; i++)
+                writer.Record(NewMock(0));
+                Assert.True(writing.Wait(TimeSpan.FromSeconds(60)), "the writer took mock 0");
+                for (int i = 1; i < n; i++)
                 {
                     writer.Record(NewMock(i));
                 }
