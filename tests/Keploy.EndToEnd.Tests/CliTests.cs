@@ -307,12 +307,7 @@ public sealed class CliTests : IDisposable
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Free();
 
     /// <summary>Copies the Orders sample's recorded test-set (samples/Orders.Tests/keploy) into the work folder.</summary>
     private void CopyRecordedTestSet()

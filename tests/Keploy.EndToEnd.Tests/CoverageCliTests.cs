@@ -101,12 +101,7 @@ public sealed class CoverageCliTests : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static int FreePort()
-    {
-        using TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Free();
 
     private static void CopyDirectory(string from, string to)
     {

@@ -268,12 +268,7 @@ public sealed class FreezeTimeTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Free();
 
     /// <summary>
     /// libfaketime's shared memory (<c>/dev/shm/faketime_shm_PID</c>) made since this test started by a process that is gone: the

@@ -77,10 +77,5 @@ public sealed class H2loadRecordTests : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static int FreePort()
-    {
-        using System.Net.Sockets.TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Free();
 }

@@ -127,12 +127,7 @@ public sealed class SampleRecordReplayTests
 
     private static string KeployCommand() => $"dotnet {ToolPaths.ToolDll()}";
 
-    private static int FreePort()
-    {
-        using System.Net.Sockets.TcpListener listener = new(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => TestPorts.Free();
 
     private static (int Exit, string Output) Run(string file, string arguments, TimeSpan timeout)
     {
