@@ -25,12 +25,13 @@
 #
 # Every port is a free one chosen at start (never a fixed port); every server is started and stopped by this script in a
 # private temporary directory (removed at exit, KEEP=1 keeps it). Needs root (eBPF) and `dotnet build Keploy.sln -c Release`.
+# KEPLOY_TOOL=<path of dotnet-keploy.dll> benches another build of the tool (e.g. a ReadyToRun publish).
 # The machine is shared: compare ratios of one run, not absolute figures across runs.
 # Exit status: 0 when every row ran (whatever the verdicts), 1 when a row failed, 2 on bad usage.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tool="$root/src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll"
+tool="${KEPLOY_TOOL:-$root/src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll}"
 catalog_dll="$root/samples/Catalog/bin/Release/net10.0/Catalog.dll"
 duration="${DURATION:-8}"
 warmup="${WARMUP:-2}"
@@ -43,7 +44,7 @@ bench_path="${BENCH_PATH:-/items/KB-001}"
 for n in "$duration" "$warmup" "$rounds" "$connections" "$threads" "$pg_duration"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
-[[ $# -eq 0 ]] || { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 0 ]] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for t in wrk haproxy nginx mitmdump curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done

@@ -12,7 +12,7 @@ public sealed class AppProcessTests
     [Fact]
     public void StopImmediatelyAfterStart_IsAGracefulSigterm()
     {
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         for (int i = 0; i < 10; i++)
         {
             var (app, _) = Run(capture, "sleep 60");
@@ -28,7 +28,7 @@ public sealed class AppProcessTests
     [Fact]
     public void Start_ReturnsWithTheAppLeadingItsOwnProcessGroup()
     {
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         var (app, _) = Run(capture, "sleep 60");
         using (app)
         {
@@ -40,7 +40,7 @@ public sealed class AppProcessTests
     [Fact]
     public async Task Stop_RunsTheAppsSigtermHandler()
     {
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         var (app, lines) = Run(capture, "trap 'echo handled-term; exit 7' TERM; echo ready; while :; do sleep 1; done");
         using (app)
         {

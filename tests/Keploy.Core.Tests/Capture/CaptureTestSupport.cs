@@ -20,13 +20,6 @@ internal static class CaptureTestSupport
 
     internal static int PortOf(TcpListener listener) => ((IPEndPoint)listener.LocalEndpoint).Port;
 
-    /// <summary>A port that was free a moment ago (bound to 0 and released).</summary>
-    internal static int FreePort()
-    {
-        using var listener = Listen(IPAddress.Loopback);
-        return PortOf(listener);
-    }
-
     /// <summary>Starts <paramref name="command"/> in the capture's cgroup and collects its output lines.</summary>
     internal static (AppProcess App, List<string> Lines) Run(EbpfCapture capture, string command)
     {

@@ -101,7 +101,7 @@ public sealed class EbpfCaptureTests
         // A run whose lock nobody holds (its owner died); the pid in the name means nothing.
         string stale = Path.Combine(CgroupV2.FindMount()!, CgroupV2.NamePrefix + "4194399-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(stale);
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         Assert.False(Directory.Exists(stale));
         Assert.True(Directory.Exists(capture.CgroupPath));
     }
@@ -128,7 +128,7 @@ public sealed class EbpfCaptureTests
     public async Task RecordMode_MovesIPv6ListeningPort()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy), PassThroughPorts = [wanted + 1 > 65535 ? 1 : wanted + 1] });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;
@@ -147,7 +147,7 @@ public sealed class EbpfCaptureTests
     public async Task RecordMode_PassThroughListeningPort_IsNotMoved()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy), PassThroughPorts = [wanted] });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;
@@ -189,7 +189,7 @@ public sealed class EbpfCaptureTests
     public async Task RecordMode_MovesListeningPort_AndReportsIt()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy) });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;
@@ -234,7 +234,7 @@ public sealed class EbpfCaptureTests
     public async Task TestMode_DoesNotMoveListeningPort()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = PortOf(proxy) });
         var (app, lines) = Run(capture,
             $"python3 -c \"import socket; s=socket.socket(); s.bind(('127.0.0.1', {wanted})); print('bound=%d' % s.getsockname()[1])\"");
@@ -246,7 +246,7 @@ public sealed class EbpfCaptureTests
     [Fact]
     public void AppRunsInsideTheRunCgroup_AndStopEndsIt()
     {
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         Assert.StartsWith(CgroupV2.FindMount()! + "/keploy-", capture.CgroupPath);
         var (app, lines) = Run(capture, "echo started; sleep 60");
         Assert.True(SpinWait.SpinUntil(() => capture.CgroupProcesses.Contains(app.Pid), Bound));
@@ -262,7 +262,7 @@ public sealed class EbpfCaptureTests
         string path;
         List<int> programIds;
         AppProcess app;
-        using (var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = FreePort() }))
+        using (var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = TestPorts.Free() }))
         {
             path = capture.CgroupPath;
             programIds = AttachedProgramIds(path);
@@ -282,7 +282,7 @@ public sealed class EbpfCaptureTests
     {
         var psi = new ProcessStartInfo(ProbePath()) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add("record");
-        psi.ArgumentList.Add(FreePort().ToString());
+        psi.ArgumentList.Add(TestPorts.Free().ToString());
         psi.ArgumentList.Add("sleep 60");
         using Process probe = Process.Start(psi)!;
         using var killProbe = new ProcessKiller(probe);

@@ -18,7 +18,7 @@ public sealed class IngressBindAddressTests
     public async Task AppBindsLoopback_IngressListensOnLoopbackOnly()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy) });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;
@@ -60,7 +60,7 @@ public sealed class IngressBindAddressTests
     public async Task AppBindsIPv6Loopback_EventCarriesTheAddress()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy) });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;
@@ -77,7 +77,7 @@ public sealed class IngressBindAddressTests
     public async Task AppBindsAnyAddress_EventSaysAny()
     {
         using TcpListener proxy = Listen(IPAddress.Loopback);
-        int wanted = FreePort();
+        int wanted = TestPorts.Free();
         using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Record, ProxyPort = PortOf(proxy) });
         var events = new BlockingCollection<ListenPortMoved>();
         capture.ListenPortMoved += events.Add;

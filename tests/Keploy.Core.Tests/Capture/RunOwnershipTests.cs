@@ -42,7 +42,7 @@ public sealed class RunOwnershipTests
             Assert.Equal([inside], Procs(dir));
 
             // A whole new run starting (which cleans up first) leaves it alone too.
-            using (var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() }))
+            using (var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() }))
             {
                 Assert.True(Directory.Exists(dir));
                 Assert.Equal([inside], Procs(dir));
@@ -110,7 +110,7 @@ public sealed class RunOwnershipTests
     [Fact]
     public void RunNames_AreRecognised()
     {
-        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() });
+        using var capture = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() });
         Assert.True(CgroupV2.IsRunName(Path.GetFileName(capture.CgroupPath)));
         Assert.True(CgroupV2.IsRunName(Path.GetFileName(NewRunCgroupName())));
     }
@@ -119,7 +119,7 @@ public sealed class RunOwnershipTests
     public async Task RunOfAToolInAnotherPidNamespace_SurvivesASecondRun()
     {
         // The real case: the tool itself (the capture probe) in another PID namespace, then a second run here.
-        using Process probe = Start("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", ProbePath(), "test", FreePort().ToString(), "sleep 60");
+        using Process probe = Start("unshare", "--pid", "--fork", "--kill-child", "--mount-proc", ProbePath(), "test", TestPorts.Free().ToString(), "sleep 60");
         string? cgroup = null;
         try
         {
@@ -136,7 +136,7 @@ public sealed class RunOwnershipTests
             List<int> app = Procs(cgroup);
             Assert.NotEmpty(app);
 
-            using (var second = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = FreePort() }))
+            using (var second = EbpfCapture.Start(new CaptureOptions { Mode = CaptureMode.Test, ProxyPort = TestPorts.Free() }))
             {
                 Assert.NotEqual(cgroup, second.CgroupPath);
             }

@@ -148,7 +148,7 @@ public sealed class DnsRecordReplayTests
         await using ProxyServer? proxy = proxyOptions is null ? null : new ProxyServer(proxyOptions, ProtocolRegistry.All(), resolver, log.Enqueue);
         proxy?.Start();
 
-        using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions { Mode = mode, ProxyPort = proxy?.Port ?? FreePort(), DnsPort = dns.Port });
+        using EbpfCapture capture = EbpfCapture.Start(new CaptureOptions { Mode = mode, ProxyPort = proxy?.Port ?? TestPorts.Free(), DnsPort = dns.Port });
         resolver.Capture = capture;
         var (app, lines) = Run(capture, $"python3 {script} {string.Join(' ', asks)}");
         var (code, output) = await FinishAsync(app, lines);

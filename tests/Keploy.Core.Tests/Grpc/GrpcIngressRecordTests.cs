@@ -42,14 +42,14 @@ public sealed class GrpcIngressRecordTests : IDisposable
     [Fact]
     public async Task GrpcCallsToTheApp_AreRecordedAsGrpcTestCases_AndReplayPassing_ThenAnEditFailsWithADiff()
     {
-        int port = QuotesSample.FreePort();
+        int port = TestPorts.Free();
         List<string> log = new();
         RecordSession session = new(new RecordOptions
         {
             Path = _dir,
             AppCommand = QuotesSample.Command(port),
             WorkingDirectory = _dir,
-            ProxyPort = QuotesSample.FreePort(),
+            ProxyPort = TestPorts.Free(),
             StopGrace = TimeSpan.FromSeconds(5),
         }, ProtocolRegistry.All(), line =>
         {

@@ -138,7 +138,7 @@ public sealed class GrpcReplayEbpfTests : IDisposable
     [Fact]
     public async Task RunnerStartsTheGrpcServiceInTheCapture_AndEveryCallPasses()
     {
-        int port = QuotesSample.FreePort();
+        int port = TestPorts.Free();
         QuotesSample.WriteTestSet(_dir, GrpcReplayTests.Calls(port));
         ReplayRunner runner = new(new ReplayOptions
         {

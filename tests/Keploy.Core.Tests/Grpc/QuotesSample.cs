@@ -19,19 +19,11 @@ internal static class QuotesSample
     /// <summary>The shell command that runs the sample on <paramref name="port"/>.</summary>
     public static string Command(int port) => $"exec dotnet {Dll} --urls http://127.0.0.1:{port}";
 
-    /// <summary>A free loopback port (bound to 0, then released).</summary>
-    public static int FreePort()
-    {
-        using TcpListener listener = new(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Starts the sample on a free port and waits until it accepts connections.</summary>
     public static (Process Process, int Port) Start()
     {
         Assert.True(File.Exists(Dll), $"{Dll} missing: build tests/Keploy.Core.Tests (it builds samples/Quotes)");
-        int port = FreePort();
+        int port = TestPorts.Free();
         ProcessStartInfo psi = new("dotnet", $"{Dll} --urls http://127.0.0.1:{port}") { RedirectStandardOutput = true, RedirectStandardError = true };
         Process process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };

@@ -18,7 +18,7 @@ internal sealed class HttpTestUpstream : IDisposable
 
     public HttpTestUpstream()
     {
-        int port = FreePort();
+        int port = TestPorts.Free();
         Port = port;
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -88,15 +88,6 @@ internal sealed class HttpTestUpstream : IDisposable
             await resp.OutputStream.WriteAsync(answer);
             resp.Close();
         }
-    }
-
-    public static int FreePort()
-    {
-        TcpListener l = new(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }
 

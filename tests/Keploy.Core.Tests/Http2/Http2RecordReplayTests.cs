@@ -234,7 +234,7 @@ public sealed class Http2RecordReplayTests
     {
         List<Mock> mocks = KeployYaml.ReadMocks(Path.Combine(TestPaths.Fixtures, "samples-go/go-grpc/keploy/test-set-0/mocks.yaml")).ToList();
         var pool = new MockPool(mocks, null);
-        int upstreamPort = HttpTestUpstream.FreePort();
+        int upstreamPort = TestPorts.Free();
         var log = new List<string>();
         using HttpTestProxy replay = Replayer(upstreamPort, pool, log);
         using GrpcChannel channel = Channel(replay.Port, upstreamPort);

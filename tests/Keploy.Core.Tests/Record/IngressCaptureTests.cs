@@ -74,13 +74,13 @@ public sealed class IngressCaptureTests
         try
         {
             File.WriteAllText(Path.Combine(dir, "server.py"), Server);
-            int appPort = FreePort();
+            int appPort = TestPorts.Free();
             RecordOptions options = new()
             {
                 Path = dir,
                 AppCommand = $"exec /usr/bin/python3 -u server.py {appPort}",
                 WorkingDirectory = dir,
-                ProxyPort = FreePort(),
+                ProxyPort = TestPorts.Free(),
                 DnsPort = 0,
                 StopGrace = TimeSpan.FromSeconds(5),
             };
@@ -158,13 +158,13 @@ public sealed class IngressCaptureTests
         try
         {
             File.WriteAllText(Path.Combine(dir, "server.py"), Server);
-            int appPort = FreePort();
+            int appPort = TestPorts.Free();
             RecordOptions options = new()
             {
                 Path = dir,
                 AppCommand = $"exec /usr/bin/python3 -u server.py {appPort}",
                 WorkingDirectory = dir,
-                ProxyPort = FreePort(),
+                ProxyPort = TestPorts.Free(),
                 DnsPort = 0,
                 IngressCapture = false,
                 StopGrace = TimeSpan.FromSeconds(5),

@@ -32,7 +32,7 @@ public sealed class NotRecordedPortTests
         });
 
         await using IngressForwarder forwarder = IngressForwarder.Start(
-            AddressFamily.InterNetwork, IPAddress.Loopback, FreePort(), ((IPEndPoint)app.LocalEndpoint).Port, IngressForwarder.RelayUntouchedAsync, _ => { });
+            AddressFamily.InterNetwork, IPAddress.Loopback, TestPorts.Free(), ((IPEndPoint)app.LocalEndpoint).Port, IngressForwarder.RelayUntouchedAsync, _ => { });
         byte[] sent = new byte[300_000]; // not HTTP: bytes the HTTP parser would reject, more than one read
         new Random(12).NextBytes(sent);
         using TcpClient client = new();
@@ -58,13 +58,13 @@ public sealed class NotRecordedPortTests
         Directory.CreateDirectory(dir);
         try
         {
-            int appPort = FreePort();
+            int appPort = TestPorts.Free();
             RecordOptions options = new()
             {
                 Path = dir,
                 AppCommand = $"exec /usr/bin/python3 -m http.server {appPort} --bind 127.0.0.1",
                 WorkingDirectory = dir,
-                ProxyPort = FreePort(),
+                ProxyPort = TestPorts.Free(),
                 NotRecordedPorts = [appPort],
                 StopGrace = TimeSpan.FromSeconds(5),
             };

@@ -45,7 +45,7 @@ internal sealed class RedisTestServer : IDisposable
         string dir = Path.Combine(Path.GetTempPath(), "keploy-redis-test-" + Guid.NewGuid().ToString("N")[..12]);
         for (int attempt = 0; ; attempt++)
         {
-            int port = FreePort();
+            int port = TestPorts.Free();
             (int code, string stdout, string stderr) = Run("start", port, dir, password);
             if (code == 0)
             {
@@ -88,13 +88,6 @@ internal sealed class RedisTestServer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Stop();
-
-    private static int FreePort()
-    {
-        using TcpListener l = new(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
 
     private static (int Code, string Stdout, string Stderr) Run(string verb, int port, string dir, string? password)
     {

@@ -94,7 +94,7 @@ public sealed class SecretsRecordReplayTests : IDisposable
     [Fact]
     public async Task RecordedSecretsStayInSecretYamlAndReplayPassesFromTheFileAndFromTheEnvironment()
     {
-        int appPort = FreePort();
+        int appPort = TestPorts.Free();
         using Downstream downstream = new();
         string testSetId = await RecordAsync(appPort, downstream, sanitize: true);
         TestSetStore store = new(_dir);
@@ -161,7 +161,7 @@ public sealed class SecretsRecordReplayTests : IDisposable
     [Fact]
     public async Task SanitizeCommandMovesSecretsOfAPlainTestSetAndReplayStillPasses()
     {
-        int appPort = FreePort();
+        int appPort = TestPorts.Free();
         using Downstream downstream = new();
         string testSetId = await RecordAsync(appPort, downstream, sanitize: false);
         TestSetStore store = new(_dir);
@@ -194,7 +194,7 @@ public sealed class SecretsRecordReplayTests : IDisposable
             AppCommand = $"exec /usr/bin/python3 app.py {appPort} {downstream.Port}",
             WorkingDirectory = _dir,
             AppEnvironment = AppEnvironment(),
-            ProxyPort = FreePort(),
+            ProxyPort = TestPorts.Free(),
             Sanitize = sanitize,
             StopGrace = TimeSpan.FromSeconds(5),
         };
@@ -271,10 +271,10 @@ public sealed class SecretsRecordReplayTests : IDisposable
         ReplayRunner runner = new(new ReplayOptions
         {
             Path = _dir,
-            AppCommand = $"exec /usr/bin/python3 app.py {appPort} {FreePort()}",
+            AppCommand = $"exec /usr/bin/python3 app.py {appPort} {TestPorts.Free()}",
             WorkingDirectory = _dir,
             AppEnvironment = AppEnvironment(),
-            ProxyPort = FreePort(),
+            ProxyPort = TestPorts.Free(),
             Delay = Bound,
             ApiTimeout = TimeSpan.FromSeconds(30),
         });
@@ -318,13 +318,6 @@ public sealed class SecretsRecordReplayTests : IDisposable
 
     private static string Describe(TestRunResult run) => string.Join("\n", run.Sets.Select(s => $"{s.TestSetId}: {s.Status} {s.Error}\n" + string.Join("\n", s.Tests.Select(t => $"  {t.TestCase.Name}: {t.Status} {t.FailureMessage}"))));
 
-    private static int FreePort()
-    {
-        using TcpListener l = new(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
-
     /// <summary>The downstream service: checks the forwarded bearer token and the query token, answers a profile with a JWT.</summary>
     private sealed class Downstream : IDisposable
     {
@@ -335,7 +328,7 @@ public sealed class SecretsRecordReplayTests : IDisposable
 
         public Downstream()
         {
-            Port = FreePort();
+            Port = TestPorts.Free();
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             _listener.Start();
             _loop = Task.Run(LoopAsync);
