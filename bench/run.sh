@@ -19,6 +19,9 @@
 # The anchors front one Catalog process; each keploy row starts its own (record starts the app). Per row: req/s (mean of the
 # rounds), ratio to direct, p50 and p99 (worst round). The record row checks that nothing was lost: test cases written =
 # responses answered (wrk's completed requests of warm-up and measurement plus the readiness probe).
+# CPU columns (mean of the rounds, during the measured run, every thread, from /proc/PID/stat): the relay's or recorder's CPU per
+# request (haproxy; nginx master and worker; mitmdump; the `dotnet keploy record` process, its kernel work in syscalls included)
+# and the app's (Catalog; under record this includes the eBPF program run in its syscalls).
 # PostgreSQL (unless SKIP_PG=1): a private cluster (scripts/postgres.sh with its own dir and port), pgbench -c 4 -j 2
 # -T PG_DURATION(10), select-only (-S) and TPC-B, direct / pgbouncer (pool_mode session) / under `dotnet keploy record`.
 # PGSSLMODE=disable on every row (pgbouncer's client side has no TLS by default). Mocks recorded >= transactions is checked.
@@ -44,7 +47,7 @@ bench_path="${BENCH_PATH:-/items/KB-001}"
 for n in "$duration" "$warmup" "$rounds" "$connections" "$threads" "$pg_duration"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
-[[ $# -eq 0 ]] || { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 0 ]] || { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for t in wrk haproxy nginx mitmdump curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -101,7 +104,7 @@ wrk_run() {
   [[ -n "$rps" && -n "$done_requests" ]] || { echo "run.sh: $1: no figures in wrk's output" >&2; return 1; }
 }
 
-declare -A sum_rps max_p50 max_p99 min_p50 min_p99 lost_of
+declare -A sum_rps max_p50 max_p99 min_p50 min_p99 lost_of sum_relay_cpu sum_app_cpu
 rows=(direct haproxy nginx mitmdump record relay forward forwardrelay)
 declare -A label=(
   [direct]="direct"
@@ -114,12 +117,32 @@ declare -A label=(
   [forwardrelay]="dotnet keploy record --ingress-proxy, port excluded (forwarder, relay only)"
 )
 
-# measure ROW URL: warm-up, then the measured run; accumulates the row's figures.
+# cpu_ticks PID...: user + system CPU (clock ticks, every thread) of the processes, 0 for none; a process gone counts 0.
+cpu_ticks() {
+  local pid sum=0 stat
+  for pid in "$@"; do
+    stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || continue
+    stat="${stat##*) }"; set -- $stat
+    sum=$((sum + ${12} + ${13}))
+  done
+  echo "$sum"
+}
+hz="$(getconf CLK_TCK)"
+
+# measure ROW URL ["RELAY_PIDS"] ["APP_PIDS"]: warm-up, then the measured run; accumulates the row's figures, and the CPU per
+# request (µs, during the measured run) of the relay or recorder in front of the app and of the app itself.
 measure() {
   wrk_run "$1 warm-up" "$2" "$warmup"
-  local warm="$done_requests"
+  local warm="$done_requests" relay0 app0
+  relay0="$(cpu_ticks ${3:-})"; app0="$(cpu_ticks ${4:-})"
   wrk_run "$1" "$2" "$duration"
   answered=$((warm + done_requests))
+  if [[ -n "${3:-}" ]]; then
+    sum_relay_cpu[$1]="$(awk -v a="${sum_relay_cpu[$1]:-0}" -v t=$(($(cpu_ticks $3) - relay0)) -v h="$hz" -v n="$done_requests" 'BEGIN { print a + t * 1e6 / h / n }')"
+  fi
+  if [[ -n "${4:-}" ]]; then
+    sum_app_cpu[$1]="$(awk -v a="${sum_app_cpu[$1]:-0}" -v t=$(($(cpu_ticks $4) - app0)) -v h="$hz" -v n="$done_requests" 'BEGIN { print a + t * 1e6 / h / n }')"
+  fi
   sum_rps[$1]="$(awk -v a="${sum_rps[$1]:-0}" -v b="$rps" 'BEGIN { print a + b }')"
   max_p50[$1]="$(awk -v a="${max_p50[$1]:-0}" -v b="$p50" 'BEGIN { print (b > a ? b : a) }')"
   max_p99[$1]="$(awk -v a="${max_p99[$1]:-0}" -v b="$p99" 'BEGIN { print (b > a ? b : a) }')"
@@ -199,7 +222,7 @@ keploy_row() {
   [[ "$row" == forward* ]] && flags="--ingress-proxy"
   start_group "$row" "$dir" "exec dotnet $tool record $flags --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
   wait_ready "$row" "$pid" "http://127.0.0.1:$app_port/health"
-  measure "$row" "http://127.0.0.1:$app_port$bench_path"
+  measure "$row" "http://127.0.0.1:$app_port$bench_path" "$pid" "$(pgrep -f "Catalog.dll --urls http://127.0.0.1:$app_port" | tr '\n' ' ')"
   stop_group "$pid"
   written="$(find "$dir/keploy" -path '*/tests/*.yaml' 2>/dev/null | wc -l)"
   answered=$((answered + 1)) # the readiness probe
@@ -219,10 +242,10 @@ keploy_row() {
 }
 
 for ((round = 1; round <= rounds; round++)); do
-  measure direct "http://127.0.0.1:$catalog_port$bench_path"
-  measure haproxy "http://127.0.0.1:$haproxy_port$bench_path"
-  measure nginx "http://127.0.0.1:$nginx_port$bench_path"
-  measure mitmdump "http://127.0.0.1:$mitm_port$bench_path"
+  measure direct "http://127.0.0.1:$catalog_port$bench_path" "" "$catalog_pid"
+  measure haproxy "http://127.0.0.1:$haproxy_port$bench_path" "$haproxy_pid" "$catalog_pid"
+  measure nginx "http://127.0.0.1:$nginx_port$bench_path" "$(pgrep -g "$nginx_pid" | tr '\n' ' ')" "$catalog_pid"
+  measure mitmdump "http://127.0.0.1:$mitm_port$bench_path" "$mitm_pid" "$catalog_pid"
   keploy_row record "$round"
   keploy_row relay "$round"
   keploy_row forward "$round"
@@ -302,17 +325,19 @@ fi
 # ---- table ----
 if [[ "${SKIP_HTTP:-0}" != 1 ]]; then
 echo
-echo "| path | req/s | ratio to direct | p50 | p99 |"
-echo "|---|---|---|---|---|"
+echo "| path | req/s | ratio to direct | p50 | p99 | relay/recorder CPU µs/req | app CPU µs/req |"
+echo "|---|---|---|---|---|---|---|"
 direct_rps="$(awk -v s="${sum_rps[direct]}" -v r="$rounds" 'BEGIN { print s / r }')"
 span() { awk -v a="$1" -v b="$2" 'BEGIN { if (sprintf("%.1f", a) == sprintf("%.1f", b)) printf "%.1f ms", a; else printf "%.1f–%.1f ms", a, b }'; }
+per_round() { if [[ -n "$1" ]]; then awk -v s="$1" -v r="$rounds" 'BEGIN { printf "%.0f", s / r }'; else echo "—"; fi; }
 declare -A ratio
 for row in "${rows[@]}"; do
   [[ -n "${sum_rps[$row]:-}" ]] || continue
   mean="$(awk -v s="${sum_rps[$row]}" -v r="$rounds" 'BEGIN { print s / r }')"
   ratio[$row]="$(awk -v m="$mean" -v d="$direct_rps" 'BEGIN { printf "%.2f", m / d }')"
-  printf '| %s | %.1fk | %s | %s | %s |\n' "${label[$row]}" "$(awk -v m="$mean" 'BEGIN { print m / 1000 }')" "${ratio[$row]}" \
-    "$(span "${min_p50[$row]}" "${max_p50[$row]}")" "$(span "${min_p99[$row]}" "${max_p99[$row]}")"
+  printf '| %s | %.1fk | %s | %s | %s | %s | %s |\n' "${label[$row]}" "$(awk -v m="$mean" 'BEGIN { print m / 1000 }')" "${ratio[$row]}" \
+    "$(span "${min_p50[$row]}" "${max_p50[$row]}")" "$(span "${min_p99[$row]}" "${max_p99[$row]}")" \
+    "$(per_round "${sum_relay_cpu[$row]:-}")" "$(per_round "${sum_app_cpu[$row]:-}")"
 done
 fi
 if [[ "${SKIP_PG:-0}" != 1 ]]; then
