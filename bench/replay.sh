@@ -19,7 +19,8 @@
 # at exit (KEEP=1 keeps it). Needs root (eBPF) and `dotnet build Keploy.sln -c Release` (or the tool and Catalog built).
 # Each replay is bounded by REPLAY_TIMEOUT(600) s. The machine is shared: compare figures of one run.
 # Exit status: 0 when every step ran (whatever the verdicts), 1 when a step failed, 2 on bad usage.
-# KEPLOY_TOOL=<path of dotnet-keploy.dll> benches another build of the tool (e.g. a ReadyToRun publish).
+# The replays run the tool as packed: published (ReadyToRun) from the Release build into the work dir; KEPLOY_TOOL=<path of
+# dotnet-keploy.dll> benches another build (e.g. src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll, JIT only).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +35,7 @@ for n in "$small" "$large" "$app_seconds" "$replay_timeout"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "replay.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
 ((large > small)) || { echo "replay.sh: LARGE ($large) must be more than SMALL ($small)" >&2; exit 2; }
-[[ $# -eq 0 ]] || { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 0 ]] || { sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for t in wrk curl python3; do
   command -v "$t" >/dev/null || { echo "replay.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -43,6 +44,11 @@ done
 
 work="$(mktemp -d /tmp/keploy-replay-bench.XXXXXX)"
 chmod 755 "$work"
+if [[ -z "${KEPLOY_TOOL:-}" ]]; then
+  # The tool as it is packed (ReadyToRun, see src/Keploy.Tool/Keploy.Tool.csproj), published from the Release build.
+  dotnet publish "$root/src/Keploy.Tool/Keploy.Tool.csproj" -c Release --no-build -nologo -v quiet -o "$work/tool" >/dev/null
+  tool="$work/tool/dotnet-keploy.dll"
+fi
 groups=()
 cleanup() {
   local g

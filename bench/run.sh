@@ -22,13 +22,16 @@
 # CPU columns (mean of the rounds, during the measured run, every thread, from /proc/PID/stat): the relay's or recorder's CPU per
 # request (haproxy; nginx master and worker; mitmdump; the `dotnet keploy record` process, its kernel work in syscalls included)
 # and the app's (Catalog; under record this includes the eBPF program run in its syscalls).
+# PERF=1: perf record -g of the recorder during each measured record round (perf map on, so JIT frames resolve; the app inherits
+# the two DOTNET_ variables); the top 40 self entries go to perf-record-ROUND.txt in the work dir, which is then kept.
 # PostgreSQL (unless SKIP_PG=1): a private cluster (scripts/postgres.sh with its own dir and port), pgbench -c 4 -j 2
 # -T PG_DURATION(10), select-only (-S) and TPC-B, direct / pgbouncer (pool_mode session) / under `dotnet keploy record`.
 # PGSSLMODE=disable on every row (pgbouncer's client side has no TLS by default). Mocks recorded >= transactions is checked.
 #
 # Every port is a free one chosen at start (never a fixed port); every server is started and stopped by this script in a
 # private temporary directory (removed at exit, KEEP=1 keeps it). Needs root (eBPF) and `dotnet build Keploy.sln -c Release`.
-# KEPLOY_TOOL=<path of dotnet-keploy.dll> benches another build of the tool (e.g. a ReadyToRun publish).
+# The keploy rows run the tool as packed: published (ReadyToRun) from the Release build into the work dir; KEPLOY_TOOL=<path of
+# dotnet-keploy.dll> benches another build (e.g. src/Keploy.Tool/bin/Release/net10.0/dotnet-keploy.dll, JIT only).
 # The machine is shared: compare ratios of one run, not absolute figures across runs.
 # Exit status: 0 when every row ran (whatever the verdicts), 1 when a row failed, 2 on bad usage.
 set -euo pipefail
@@ -47,7 +50,7 @@ bench_path="${BENCH_PATH:-/items/KB-001}"
 for n in "$duration" "$warmup" "$rounds" "$connections" "$threads" "$pg_duration"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: '$n' is not a positive integer" >&2; exit 2; }
 done
-[[ $# -eq 0 ]] || { sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -eq 0 ]] || { sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 for t in wrk haproxy nginx mitmdump curl python3; do
   command -v "$t" >/dev/null || { echo "run.sh: $t not found (bash scripts/install-deps.sh)" >&2; exit 1; }
 done
@@ -56,13 +59,18 @@ done
 
 work="$(mktemp -d /tmp/keploy-bench.XXXXXX)"
 chmod 755 "$work"
+if [[ -z "${KEPLOY_TOOL:-}" ]]; then
+  # The tool as it is packed (ReadyToRun, see src/Keploy.Tool/Keploy.Tool.csproj), published from the Release build.
+  dotnet publish "$root/src/Keploy.Tool/Keploy.Tool.csproj" -c Release --no-build -nologo -v quiet -o "$work/tool" >/dev/null
+  tool="$work/tool/dotnet-keploy.dll"
+fi
 groups=()
 pg_started=0
 cleanup() {
   local g
   for g in "${groups[@]}"; do stop_group "$g"; done
   if ((pg_started)); then KEPLOY_PG_DIR="$work/pg" KEPLOY_PG_PORT="$pg_port" "$root/scripts/postgres.sh" stop >/dev/null 2>&1 || true; fi
-  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+  if [[ "${KEEP:-0}" == 1 || "${PERF:-0}" == 1 ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -135,7 +143,18 @@ measure() {
   wrk_run "$1 warm-up" "$2" "$warmup"
   local warm="$done_requests" relay0 app0
   relay0="$(cpu_ticks ${3:-})"; app0="$(cpu_ticks ${4:-})"
+  local perf_pid=""
+  if [[ "${PERF:-0}" == 1 && "$1" == record ]]; then
+    perf record -F 999 -g -p "$3" -o "$work/perf-$1-$round.data" -- sleep "$duration" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
   wrk_run "$1" "$2" "$duration"
+  if [[ -n "$perf_pid" ]]; then
+    wait "$perf_pid" || true
+    perf report -i "$work/perf-$1-$round.data" --no-children -g none --sort comm,dso,sym --stdio 2>/dev/null | grep -v '^#' | grep '%' \
+      | head -40 >"$work/perf-$1-$round.txt" || true
+    echo "  perf profile of the recorder (top 40 self): $work/perf-$1-$round.txt (data: $work/perf-$1-$round.data)" >&2
+  fi
   answered=$((warm + done_requests))
   if [[ -n "${3:-}" ]]; then
     sum_relay_cpu[$1]="$(awk -v a="${sum_relay_cpu[$1]:-0}" -v t=$(($(cpu_ticks $3) - relay0)) -v h="$hz" -v n="$done_requests" 'BEGIN { print a + t * 1e6 / h / n }')"
@@ -220,7 +239,10 @@ keploy_row() {
     printf 'record:\n  filters:\n    - port: %s\n      filterPolicy: exclude\n' "$app_port" >"$dir/keploy.yml"
   fi
   [[ "$row" == forward* ]] && flags="--ingress-proxy"
-  start_group "$row" "$dir" "exec dotnet $tool record $flags --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
+  local perf_env=""
+  # JIT frames resolve only with a perf map and without the W^X double mapping (else they show as memfd:doublemapper).
+  [[ "${PERF:-0}" == 1 && "$row" == record ]] && perf_env="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "
+  start_group "$row" "$dir" "${perf_env}exec dotnet $tool record $flags --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
   wait_ready "$row" "$pid" "http://127.0.0.1:$app_port/health"
   measure "$row" "http://127.0.0.1:$app_port$bench_path" "$pid" "$(pgrep -f "Catalog.dll --urls http://127.0.0.1:$app_port" | tr '\n' ' ')"
   stop_group "$pid"
