@@ -22,7 +22,7 @@ public sealed class MockPool
     private readonly List<Entry> _reusable;
     private readonly Dictionary<Mock, Entry> _entries = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Mock> _consumed = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, object> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<object>> _indexes = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _firstWindowStart;
     private DateTimeOffset _windowStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private DateTimeOffset _windowEnd = DateTimeOffset.MaxValue;
@@ -109,7 +109,9 @@ public sealed class MockPool
     /// <summary>
     /// The index of this pool's mocks of <paramref name="kinds"/> by a protocol's keys, built on first use (one view per mock, made
     /// once) and kept for the pool's life. A matcher asks <see cref="MockIndex{TView}.GetCandidates"/> for the bucket of a live
-    /// request's key instead of scanning every mock; the bucket keeps <see cref="GetCandidates"/>' order.
+    /// request's key instead of scanning every mock; the bucket keeps <see cref="GetCandidates"/>' order. Built exactly once per
+    /// <paramref name="name"/>: callers that race for it wait for that build (outside the pool's lock, so lookups of other indexes
+    /// and the pool's other calls go on meanwhile).
     /// </summary>
     /// <typeparam name="TView">The protocol's parsed view of a mock's request.</typeparam>
     /// <param name="name">Identifies the index within the pool (one per protocol and kind set, e.g. <c>Http:Http</c>).</param>
@@ -119,26 +121,17 @@ public sealed class MockPool
     public MockIndex<TView> GetIndex<TView>(string name, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
         where TView : class
     {
+        Lazy<object> index;
         lock (_gate)
         {
-            if (_indexes.TryGetValue(name, out object? existing))
+            if (!_indexes.TryGetValue(name, out index!))
             {
-                return (MockIndex<TView>)existing;
+                _indexes[name] = index = new Lazy<object>(() => new MockIndex<TView>(this, kinds, view, keys), LazyThreadSafetyMode.ExecutionAndPublication);
             }
         }
 
-        // Views are built outside the lock (parsing every mock once); a race builds two and keeps the first.
-        MockIndex<TView> index = new(this, kinds, view, keys);
-        lock (_gate)
-        {
-            if (_indexes.TryGetValue(name, out object? existing))
-            {
-                return (MockIndex<TView>)existing;
-            }
-
-            _indexes[name] = index;
-            return index;
-        }
+        // Built outside the pool's lock (parsing every mock once), exactly once: callers racing for it wait for the one build.
+        return (MockIndex<TView>)index.Value;
     }
 
     /// <summary>All mocks of the kinds, consumed or not, for explaining a miss (closest mock).</summary>
