@@ -6,7 +6,7 @@
 // Each size is written once as keploy/test-set-0/mocks.yaml, then measured in a fresh child process (--measure), so its peak
 // memory is that of loading only (not of writing the file): mocks are read as `dotnet keploy test` reads them
 // (TestSetStore.ReadMocksForReplay, then a MockPool of them), and the figures are
-//   load   s: ReadMocksForReplay(...).ToList();  pool: new MockPool(...);  first: the first lookup (any index still to build);
+//   load   s: ReadMocksForReplay(...).ToList() (and the CPU time it took, all threads: on a busy machine compare that too);  pool: new MockPool(...);  first: the first lookup (any index still to build);
 //   ready  s: load + pool + first, what replay waits for before its first mock is served at full speed (checked against 2 s);
 //   peak  MB: the child's peak resident set (VmHWM: runtime included) when ready (checked against 500 MB); held MB: GC heap kept;
 //   p50/p99 us: over 2000 lookups after 500 untimed warm-up ones (p99 checked against 100 us).
@@ -56,7 +56,7 @@ foreach (int n in sizes)
         bool met = f.ReadySeconds <= LoadGoalSeconds && f.PeakMb <= MemoryGoalMb && f.P99Us <= P99GoalMicroseconds;
         allMet &= met;
         Console.WriteLine(
-            $"{n,7} mocks: load {f.LoadSeconds,6:F2} s, pool {f.PoolMs,6:F0} ms, first lookup {f.FirstMs,6:F1} ms, ready {f.ReadySeconds,6:F2} s"
+            $"{n,7} mocks: load {f.LoadSeconds,6:F2} s ({f.LoadCpuSeconds,5:F2} s CPU), pool {f.PoolMs,6:F0} ms, first lookup {f.FirstMs,6:F1} ms, ready {f.ReadySeconds,6:F2} s"
             + $" (goal {LoadGoalSeconds} s); peak {f.PeakMb,5:F0} MB (goal {MemoryGoalMb}), held {f.HeldMb,6:F1} MB;"
             + $" lookup p50 {f.P50Us,6:F1} us, p99 {f.P99Us,6:F1} us (goal {P99GoalMicroseconds}); {(met ? "goals met" : "GOAL MISSED")}");
     }
@@ -100,16 +100,16 @@ public class MockLookupBench
 }
 
 /// <summary>What one child process measured (see the header of this file).</summary>
-internal sealed record Figures(double LoadSeconds, double PoolMs, double FirstMs, double PeakMb, double HeldMb, double P50Us, double P99Us)
+internal sealed record Figures(double LoadSeconds, double LoadCpuSeconds, double PoolMs, double FirstMs, double PeakMb, double HeldMb, double P50Us, double P99Us)
 {
     public double ReadySeconds => LoadSeconds + ((PoolMs + FirstMs) / 1000);
 
-    public string ToLine() => string.Join(' ', new[] { LoadSeconds, PoolMs, FirstMs, PeakMb, HeldMb, P50Us, P99Us }.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
+    public string ToLine() => string.Join(' ', new[] { LoadSeconds, LoadCpuSeconds, PoolMs, FirstMs, PeakMb, HeldMb, P50Us, P99Us }.Select(x => x.ToString("R", CultureInfo.InvariantCulture)));
 
     public static Figures Parse(string line)
     {
         double[] v = line.Trim().Split(' ').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
-        return new Figures(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        return new Figures(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]);
     }
 }
 
@@ -179,9 +179,11 @@ internal sealed class MockSet : IDisposable
     public static Figures Measure(string root, int n)
     {
         long before = GC.GetTotalMemory(forceFullCollection: true);
+        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Stopwatch load = Stopwatch.StartNew();
         List<Mock> mocks = new TestSetStore(root).ReadMocksForReplay(TestSetId).ToList(); // as ReplayRunner reads them
         load.Stop();
+        double loadCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         if (mocks.Count != n)
         {
             throw new InvalidOperationException($"read {mocks.Count} mocks, wrote {n}");
@@ -220,7 +222,7 @@ internal sealed class MockSet : IDisposable
 
         Array.Sort(us);
         GC.KeepAlive(pool);
-        return new Figures(load.Elapsed.TotalSeconds, poolTime.Elapsed.TotalMilliseconds, first.Elapsed.TotalMilliseconds, peak, held / 1048576.0,
+        return new Figures(load.Elapsed.TotalSeconds, loadCpu, poolTime.Elapsed.TotalMilliseconds, first.Elapsed.TotalMilliseconds, peak, held / 1048576.0,
             us[lookups / 2], us[(int)Math.Ceiling(lookups * 0.99) - 1]);
     }
 
