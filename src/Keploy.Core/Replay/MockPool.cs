@@ -368,7 +368,7 @@ public sealed class MockIndex<TView>
 {
     private readonly MockPool _pool;
     private readonly Dictionary<Mock, TView> _views = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
     internal MockIndex(MockPool pool, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
     {
@@ -387,14 +387,14 @@ public sealed class MockIndex<TView>
                 _views[e.Mock] = v = made;
             }
 
-            foreach (string key in keys(v).Distinct(StringComparer.Ordinal))
+            foreach (string key in keys(v))
             {
-                if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+                if (!_buckets.TryGetValue(key, out Bucket? bucket))
                 {
-                    _buckets[key] = bucket = (new List<MockPool.Entry>(1), new List<MockPool.Entry>(1));
+                    _buckets[key] = bucket = new Bucket();
                 }
 
-                (perTest ? bucket.PerTest : bucket.Reusable).Add(e);
+                bucket.Add(e, perTest);
             }
         }
     }
@@ -409,13 +409,33 @@ public sealed class MockIndex<TView>
     public IReadOnlyList<(Mock Mock, TView View)> GetCandidates(string key)
     {
         List<(Mock Mock, TView View)> result = new();
-        if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+        if (!_buckets.TryGetValue(key, out Bucket? bucket))
         {
             return result;
         }
 
-        _pool.Locked(() => _pool.Collect(bucket.PerTest, bucket.Reusable, _ => true, e => result.Add((e.Mock, _views[e.Mock]))));
+        _pool.Locked(() => _pool.Collect(bucket.PerTest ?? NoEntries, bucket.Reusable ?? NoEntries, _ => true, e => result.Add((e.Mock, _views[e.Mock]))));
         return result;
+    }
+
+    private static readonly List<MockPool.Entry> NoEntries = new();
+
+    /// <summary>The mocks of one key, per-test ones (in the pool's sorted order) and reusable ones; a list is made for its first mock.</summary>
+    private sealed class Bucket
+    {
+        public List<MockPool.Entry>? PerTest { get; private set; }
+
+        public List<MockPool.Entry>? Reusable { get; private set; }
+
+        /// <summary>Adds a mock once: a key given twice for one mock (the keys of a view need not be distinct) adds it once.</summary>
+        public void Add(MockPool.Entry e, bool perTest)
+        {
+            List<MockPool.Entry> list = perTest ? PerTest ??= new List<MockPool.Entry>(1) : Reusable ??= new List<MockPool.Entry>(1);
+            if (list.Count == 0 || !ReferenceEquals(list[^1], e))
+            {
+                list.Add(e);
+            }
+        }
     }
 }
 
