@@ -22,7 +22,7 @@ public sealed class MockPool
     private readonly List<Entry> _reusable;
     private readonly Dictionary<Mock, Entry> _entries = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Mock> _consumed = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, object> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<object>> _indexes = new(StringComparer.Ordinal);
     private readonly DateTimeOffset _firstWindowStart;
     private DateTimeOffset _windowStart = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private DateTimeOffset _windowEnd = DateTimeOffset.MaxValue;
@@ -109,7 +109,9 @@ public sealed class MockPool
     /// <summary>
     /// The index of this pool's mocks of <paramref name="kinds"/> by a protocol's keys, built on first use (one view per mock, made
     /// once) and kept for the pool's life. A matcher asks <see cref="MockIndex{TView}.GetCandidates"/> for the bucket of a live
-    /// request's key instead of scanning every mock; the bucket keeps <see cref="GetCandidates"/>' order.
+    /// request's key instead of scanning every mock; the bucket keeps <see cref="GetCandidates"/>' order. Built exactly once per
+    /// <paramref name="name"/>: callers that race for it wait for that build (outside the pool's lock, so lookups of other indexes
+    /// and the pool's other calls go on meanwhile).
     /// </summary>
     /// <typeparam name="TView">The protocol's parsed view of a mock's request.</typeparam>
     /// <param name="name">Identifies the index within the pool (one per protocol and kind set, e.g. <c>Http:Http</c>).</param>
@@ -119,26 +121,17 @@ public sealed class MockPool
     public MockIndex<TView> GetIndex<TView>(string name, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
         where TView : class
     {
+        Lazy<object> index;
         lock (_gate)
         {
-            if (_indexes.TryGetValue(name, out object? existing))
+            if (!_indexes.TryGetValue(name, out index!))
             {
-                return (MockIndex<TView>)existing;
+                _indexes[name] = index = new Lazy<object>(() => new MockIndex<TView>(this, kinds, view, keys), LazyThreadSafetyMode.ExecutionAndPublication);
             }
         }
 
-        // Views are built outside the lock (parsing every mock once); a race builds two and keeps the first.
-        MockIndex<TView> index = new(this, kinds, view, keys);
-        lock (_gate)
-        {
-            if (_indexes.TryGetValue(name, out object? existing))
-            {
-                return (MockIndex<TView>)existing;
-            }
-
-            _indexes[name] = index;
-            return index;
-        }
+        // Built outside the pool's lock (parsing every mock once), exactly once: callers racing for it wait for the one build.
+        return (MockIndex<TView>)index.Value;
     }
 
     /// <summary>All mocks of the kinds, consumed or not, for explaining a miss (closest mock).</summary>
@@ -375,7 +368,7 @@ public sealed class MockIndex<TView>
 {
     private readonly MockPool _pool;
     private readonly Dictionary<Mock, TView> _views = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable)> _buckets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 
     internal MockIndex(MockPool pool, string[] kinds, Func<Mock, TView?> view, Func<TView, IEnumerable<string>> keys)
     {
@@ -394,14 +387,14 @@ public sealed class MockIndex<TView>
                 _views[e.Mock] = v = made;
             }
 
-            foreach (string key in keys(v).Distinct(StringComparer.Ordinal))
+            foreach (string key in keys(v))
             {
-                if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+                if (!_buckets.TryGetValue(key, out Bucket? bucket))
                 {
-                    _buckets[key] = bucket = (new List<MockPool.Entry>(1), new List<MockPool.Entry>(1));
+                    _buckets[key] = bucket = new Bucket();
                 }
 
-                (perTest ? bucket.PerTest : bucket.Reusable).Add(e);
+                bucket.Add(e, perTest);
             }
         }
     }
@@ -416,13 +409,33 @@ public sealed class MockIndex<TView>
     public IReadOnlyList<(Mock Mock, TView View)> GetCandidates(string key)
     {
         List<(Mock Mock, TView View)> result = new();
-        if (!_buckets.TryGetValue(key, out (List<MockPool.Entry> PerTest, List<MockPool.Entry> Reusable) bucket))
+        if (!_buckets.TryGetValue(key, out Bucket? bucket))
         {
             return result;
         }
 
-        _pool.Locked(() => _pool.Collect(bucket.PerTest, bucket.Reusable, _ => true, e => result.Add((e.Mock, _views[e.Mock]))));
+        _pool.Locked(() => _pool.Collect(bucket.PerTest ?? NoEntries, bucket.Reusable ?? NoEntries, _ => true, e => result.Add((e.Mock, _views[e.Mock]))));
         return result;
+    }
+
+    private static readonly List<MockPool.Entry> NoEntries = new();
+
+    /// <summary>The mocks of one key, per-test ones (in the pool's sorted order) and reusable ones; a list is made for its first mock.</summary>
+    private sealed class Bucket
+    {
+        public List<MockPool.Entry>? PerTest { get; private set; }
+
+        public List<MockPool.Entry>? Reusable { get; private set; }
+
+        /// <summary>Adds a mock once: a key given twice for one mock (the keys of a view need not be distinct) adds it once.</summary>
+        public void Add(MockPool.Entry e, bool perTest)
+        {
+            List<MockPool.Entry> list = perTest ? PerTest ??= new List<MockPool.Entry>(1) : Reusable ??= new List<MockPool.Entry>(1);
+            if (list.Count == 0 || !ReferenceEquals(list[^1], e))
+            {
+                list.Add(e);
+            }
+        }
     }
 }
 

@@ -97,14 +97,15 @@ internal static partial class HttpMatcher
     /// </remarks>
     public static MockMatch? Match(HttpRequestRecord request, MockPool pool, string kind)
     {
-        MockIndex<HttpMockView> index = pool.GetIndex("Http:" + kind, [kind], HttpMockView.Of, v => [ExactKey(v.Method, v.Path), WildcardKey(v.Method, v.Path)]);
+        MockIndex<HttpMockView> index = pool.GetIndex("Http:" + kind, [kind], HttpMockView.Of, v => v.WildcardKey is { } w ? [v.ExactKey, w] : [v.ExactKey]);
         LiveHttpRequest liveRequest = new(request);
         string method = request.Method.ToUpperInvariant();
-        IReadOnlyList<(Mock Mock, HttpMockView View)> candidates = index.GetCandidates(ExactKey(method, liveRequest.Path));
+        string exactKey = ExactKey(method, liveRequest.Path);
+        IReadOnlyList<(Mock Mock, HttpMockView View)> candidates = index.GetCandidates(exactKey);
         MatchRequest live = View(request);
         MatchRequest? ViewOf(Mock m) => index.ViewOf(m)?.Match;
 
-        List<Mock> keploy = FindMatches(liveRequest, wildcard => wildcard ? index.GetCandidates(WildcardKey(method, liveRequest.Path)) : candidates);
+        List<Mock> keploy = FindMatches(liveRequest, wildcard => wildcard ? index.GetCandidates(WildcardKey(method, liveRequest.Path) ?? exactKey) : candidates);
         DateTimeOffset now = DateTimeOffset.Now;
         foreach (Mock m in keploy)
         {
@@ -145,25 +146,42 @@ internal static partial class HttpMatcher
 
     /// <summary>
     /// Bucket of the dynamic-segment pass: method and path with every dynamic segment masked, so two paths
-    /// <see cref="PathMatches"/> accepts with wildcards share it (a masked form shared by others only adds candidates).
+    /// <see cref="PathMatches"/> accepts with wildcards share it (a masked form shared by others only adds candidates). Null when
+    /// no segment is dynamic and the path holds no mask character: then exactly the mocks of the same method and path mask to it,
+    /// which is the <see cref="ExactKey"/> bucket, so the index keeps one bucket for both.
     /// </summary>
-    private static string WildcardKey(string method, string path)
+    private static string? WildcardKey(string method, string path)
     {
-        StringBuilder sb = new(method.Length + path.Length + 4);
-        sb.Append(method).Append(" ~");
-        bool first = true;
-        foreach (string segment in path.Split('/'))
+        ReadOnlySpan<char> rest = path;
+        StringBuilder? sb = null;
+        int done = 0; // path[..done] is in sb
+        int at = 0;
+        while (true)
         {
-            if (!first)
+            int slash = rest.IndexOf('/');
+            ReadOnlySpan<char> segment = slash < 0 ? rest : rest[..slash];
+            if (IsDynamic(segment))
             {
-                sb.Append('/');
+                sb ??= new StringBuilder(method.Length + path.Length + 4).Append(method).Append(" ~");
+                sb.Append(path, done, at - done).Append('\u0001');
+                done = at + segment.Length;
             }
 
-            first = false;
-            sb.Append(IsDynamic(segment) ? "\u0001" : segment);
+            if (slash < 0)
+            {
+                break;
+            }
+
+            at += slash + 1;
+            rest = rest[(slash + 1)..];
         }
 
-        return sb.ToString();
+        if (sb is null)
+        {
+            return path.Contains('\u0001') ? method + " ~" + path : null;
+        }
+
+        return sb.Append(path, done, path.Length - done).ToString();
     }
 
     /// <summary>
@@ -416,9 +434,12 @@ internal static partial class HttpMatcher
     }
 
     /// <summary>A path segment that looks generated: numeric, UUID, hex (8+), or a long mixed token (16+).</summary>
-    private static bool IsDynamic(string segment) =>
-        segment.Length > 0 && (segment.All(char.IsAsciiDigit) || UuidRegex().IsMatch(segment) || HexRegex().IsMatch(segment)
-            || (segment.Length >= 16 && TokenRegex().IsMatch(segment) && segment.Any(char.IsAsciiDigit)));
+    private static bool IsDynamic(string segment) => IsDynamic(segment.AsSpan());
+
+    /// <summary>As <see cref="IsDynamic(string)"/> on a span (no segment string made).</summary>
+    private static bool IsDynamic(ReadOnlySpan<char> segment) =>
+        segment.Length > 0 && (!segment.ContainsAnyExceptInRange('0', '9') || UuidRegex().IsMatch(segment) || HexRegex().IsMatch(segment)
+            || (segment.Length >= 16 && TokenRegex().IsMatch(segment) && segment.ContainsAnyInRange('0', '9')));
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")]
     private static partial Regex UuidRegex();
@@ -562,8 +583,9 @@ internal static partial class HttpMatcher
     }
 
     /// <summary>
-    /// An Http mock's request parsed once for matching: method, path, query keys, media types, required header keys; the JSON body
-    /// and the <see cref="MockMatchRule"/> view are made on first use (thread-safe: a race computes the same value twice).
+    /// An Http mock's request parsed once for matching: method, path and index keys when made (for every mock indexed); query keys,
+    /// media types, required header keys, the JSON body and the <see cref="MockMatchRule"/> view on first use, for candidates only
+    /// (thread-safe: a race computes the same value twice).
     /// </summary>
     internal sealed class HttpMockView
     {
@@ -575,9 +597,8 @@ internal static partial class HttpMatcher
             Request = request;
             Method = request.Method.ToUpperInvariant();
             Path = HttpUrl.Path(request.Url);
-            QueryKeys = HttpMatcher.QueryKeys(request.Url);
-            MediaTypes = HttpMatcher.MediaTypes(request);
-            RequiredHeaders = HttpMatcher.RequiredHeaders(request);
+            ExactKey = HttpMatcher.ExactKey(Method, Path);
+            WildcardKey = HttpMatcher.WildcardKey(Method, Path);
         }
 
         public HttpRequestRecord Request { get; }
@@ -586,11 +607,23 @@ internal static partial class HttpMatcher
 
         public string Path { get; }
 
-        public string[] QueryKeys { get; }
+        /// <summary>The index bucket of the exact-path pass (<see cref="HttpMatcher.ExactKey"/>).</summary>
+        public string ExactKey { get; }
 
-        public HashSet<string>? MediaTypes { get; }
+        /// <summary>The index bucket of the dynamic-segment pass, or null when it is <see cref="ExactKey"/>'s (<see cref="HttpMatcher.WildcardKey"/>).</summary>
+        public string? WildcardKey { get; }
 
-        public string[] RequiredHeaders { get; }
+        // The schema fields below are read only for the candidates of a lookup's bucket, so they are made on first read, not
+        // for every mock indexed. Made from the immutable request and never changed after, so a race makes equal values.
+        private string[]? _queryKeys;
+        private HashSet<string>?[]? _mediaTypes;
+        private string[]? _requiredHeaders;
+
+        public string[] QueryKeys => _queryKeys ??= HttpMatcher.QueryKeys(Request.Url);
+
+        public HashSet<string>? MediaTypes => (_mediaTypes ??= [HttpMatcher.MediaTypes(Request)])[0];
+
+        public string[] RequiredHeaders => _requiredHeaders ??= HttpMatcher.RequiredHeaders(Request);
 
         public JsonElement? Json => (_json ??= new JsonBox(TryJson(Request.Body))).Value;
 
