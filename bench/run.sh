@@ -244,7 +244,7 @@ keploy_row() {
   [[ "${PERF:-0}" == 1 && "$row" == record ]] && perf_env="DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 "
   start_group "$row" "$dir" "${perf_env}exec dotnet $tool record $flags --proxy-port $proxy_port -c \"$catalog$app_port\""; pid=$started
   wait_ready "$row" "$pid" "http://127.0.0.1:$app_port/health"
-  measure "$row" "http://127.0.0.1:$app_port$bench_path" "$pid" "$(pgrep -f "Catalog.dll --urls http://127.0.0.1:$app_port" | tr '\n' ' ')"
+  measure "$row" "http://127.0.0.1:$app_port$bench_path" "$pid" "$(pgrep -f "^dotnet $catalog_dll --urls http://127.0.0.1:$app_port" | tr '\n' ' ')"
   stop_group "$pid"
   written="$(find "$dir/keploy" -path '*/tests/*.yaml' 2>/dev/null | wc -l)"
   answered=$((answered + 1)) # the readiness probe
