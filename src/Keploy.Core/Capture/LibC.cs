@@ -31,7 +31,18 @@ internal static partial class LibC
     private static partial int GetTid();
 
     /// <summary>Sets the calling thread's nice value (Linux: per thread; -20 highest, 0 default); false when refused (no CAP_SYS_NICE).</summary>
-    internal static bool RaisePriority(int nice) => SetPriority(0 /* PRIO_PROCESS */, GetTid(), nice) == 0;
+    internal static bool SetThreadNice(int nice) => SetPriority(0 /* PRIO_PROCESS */, GetTid(), nice) == 0;
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static unsafe partial int ClockGetTime(int clock, long* timespec);
+
+    /// <summary>CLOCK_MONOTONIC now, in nanoseconds: the clock of bpf_ktime_get_ns() (clock_gettime(2); struct timespec is two
+    /// longs on 64-bit Linux).</summary>
+    internal static unsafe long MonotonicNs()
+    {
+        long* ts = stackalloc long[2];
+        return ClockGetTime(1 /* CLOCK_MONOTONIC */, ts) == 0 ? ts[0] * 1_000_000_000 + ts[1] : 0;
+    }
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);

@@ -205,6 +205,12 @@ public sealed class RecordSession
                 _log($"ingress: {ingress.IncompleteConnections} connection(s) not recorded to the end: {lost} capture record(s) lost to a full ring buffer, " +
                      $"{skipped} byte(s) over the capture limits; the app was not affected");
             }
+
+            (int catchUps, double maxLagMs) = capture.IngressCatchUps;
+            if (catchUps > 0)
+            {
+                _log($"ingress: the recorder fell behind the app {catchUps} time(s) (records waited up to {maxLagMs:0} ms) and took priority to catch up");
+            }
         }
 
         await proxy.StopAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
