@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Keploy.EndToEnd.Tests;
+namespace Keploy.Testing;
 
-/// <summary>Free loopback TCP ports for the end-to-end tests, never the same one twice in this test process.</summary>
+/// <summary>Free loopback TCP ports for the tests (compiled into each test project), never the same one twice in its test process.</summary>
 internal static class TestPorts
 {
     private static readonly HashSet<int> Given = new();
