@@ -107,7 +107,9 @@ public sealed class NewProjectAcceptanceTests(PackedAdapterFixture packed)
     private string Record(string project, string command, string appUrl, string[] paths)
     {
         // setsid: its own process group, so SIGINT to the group is what Ctrl+C in a terminal does (it reaches the dotnet muxer and the
-        // dotnet-keploy process it starts).
+        // dotnet-keploy process it starts). perl resets SIGINT to its default first: a test run started in the background of a
+        // non-interactive shell (`cmd &`) inherits SIGINT ignored, the recorder then keeps it ignored (as POSIX asks of background
+        // jobs) and never stops; a terminal's foreground job, whose Ctrl+C this emulates, has it at the default.
         ProcessStartInfo info = new("setsid")
         {
             WorkingDirectory = project,
@@ -115,7 +117,7 @@ public sealed class NewProjectAcceptanceTests(PackedAdapterFixture packed)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "--wait", "dotnet", "keploy", "record", "-c", command, "--proxy-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { "--wait", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\"", "dotnet", "keploy", "record", "-c", command, "--proxy-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }
