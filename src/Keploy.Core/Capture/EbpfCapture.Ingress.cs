@@ -151,7 +151,7 @@ public sealed partial class EbpfCapture
         // time it preempted the app on every record: p99 of record, wrk -c32 8 s, 8-111 ms vs 7-24 ms at nice 0, 5 alternated pairs).
         // When the machine is saturated and records wait longer than BoostLagNs, it takes priority until it has caught up, so
         // the ring (256 MiB) does not fill and records are not lost.
-        bool boosted = false;
+        bool boosted = false, refused = false; // refused: no CAP_SYS_NICE, so the thread stays at nice 0 (never counted)
         while (!_dataStopping)
         {
             int rc = LibBpf.RingBufferPoll(_dataRing, 50);
@@ -168,10 +168,14 @@ public sealed partial class EbpfCapture
                     Volatile.Write(ref _maxLagNs, lag);
                 }
 
-                if (!boosted && lag > BoostLagNs)
+                if (!boosted && !refused && lag > BoostLagNs)
                 {
                     boosted = LibC.SetThreadNice(BoostedNice);
-                    Interlocked.Increment(ref _catchUps);
+                    refused = !boosted;
+                    if (boosted)
+                    {
+                        Interlocked.Increment(ref _catchUps);
+                    }
                 }
                 else if (boosted && lag < UnboostLagNs)
                 {
