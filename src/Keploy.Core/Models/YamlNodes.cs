@@ -1,4 +1,5 @@
 using System.Globalization;
+using YamlDotNet.Helpers;
 using YamlDotNet.RepresentationModel;
 
 namespace Keploy.Core.Models;
@@ -14,7 +15,24 @@ public static class YamlNodes
             return null;
         }
 
-        return map.Children.TryGetValue(new YamlScalarNode(key), out YamlNode? node) ? node : null;
+        IOrderedDictionary<YamlNode, YamlNode> children = map.Children;
+        if (children.Count > 16)
+        {
+            return children.TryGetValue(new YamlScalarNode(key), out YamlNode? node) ? node : null;
+        }
+
+        // Small mappings (nearly all of a Keploy document): a scan, without the lookup node and hashing of the dictionary path.
+        // A key matches as in the dictionary (YamlScalarNode equality: same value, same tag; the style does not count).
+        for (int i = 0; i < children.Count; i++)
+        {
+            KeyValuePair<YamlNode, YamlNode> pair = children[i];
+            if (pair.Key is YamlScalarNode k && k.Tag.IsEmpty && string.Equals(k.Value, key, StringComparison.Ordinal))
+            {
+                return pair.Value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The child mapping at <paramref name="key"/>, or null when absent or not a mapping.</summary>

@@ -81,25 +81,129 @@ public static partial class KeployYaml
     /// document passes (test cases, mocks.yaml, keploy.yml, config.yaml, mappings.yaml, reports), so the bounds on document size,
     /// nesting depth and alias expansion hold for all of them.
     /// </summary>
+    /// <remarks>
+    /// The stream is cut into documents at <c>---</c> lines (<see cref="YamlDocumentSplitter"/>). Each document is parsed by
+    /// <see cref="BlockYamlParser"/> when it is in the block-style subset Keploy and this tool write, else by YamlDotNet; either way
+    /// YamlDotNet builds the nodes from the events, and a document that fails in any way is read again by YamlDotNet alone, so
+    /// results and error messages are YamlDotNet's.
+    /// </remarks>
     /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
     public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName, YamlLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        var splitter = new YamlDocumentSplitter(reader, limits.MaxDocumentChars);
+        var fast = new BlockYamlParser();
+        while (splitter.Next(out YamlDocumentSplitter.Chunk chunk))
+        {
+            if (chunk.IsRest)
+            {
+                foreach ((YamlNode Root, SourceLocation Location) item in ReadNodesWithYamlDotNet(splitter.RestReader(chunk), fileName, limits, chunk.Line - 1, chunk.Index))
+                {
+                    yield return item;
+                }
+
+                yield break;
+            }
+
+            YamlNode? root = null;
+            bool read = false;
+            if (fast.TryParse(chunk.Text, chunk.Start, chunk.Length, chunk.Line, chunk.Index))
+            {
+                if (fast.Events.Count == 0)
+                {
+                    continue; // comments or an empty document
+                }
+
+                try
+                {
+                    var stream = new YamlStream();
+                    stream.Load(new SingleDocumentParser(new EventListParser(fast.Events), limits));
+                    root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+                    read = true;
+                }
+                catch (Exception ex) when (ex is YamlException or YamlLimitException or ArgumentException or InvalidOperationException)
+                {
+                    // Duplicate keys, a limit: read the document again with YamlDotNet, whose error is the reference.
+                }
+            }
+
+            if (!read)
+            {
+                List<(YamlNode Root, SourceLocation Location)>? items = null;
+                try
+                {
+                    string text = new(chunk.Text, chunk.Start, chunk.Length);
+                    items = ReadNodesWithYamlDotNet(new StringReader(text), fileName, limits, chunk.Line - 1, chunk.Index).ToList();
+                }
+                catch (KeployFormatException)
+                {
+                    // An error: read from this document to the end as YamlDotNet alone would, so the error is the one it gives
+                    // when it sees what follows the cut (an unclosed quote meeting the next "---" is "unexpected document
+                    // indicator" there, not "end of stream" here).
+                }
+
+                if (items is null)
+                {
+                    foreach ((YamlNode Root, SourceLocation Location) item in ReadNodesWithYamlDotNet(splitter.RestReader(chunk), fileName, limits, chunk.Line - 1, chunk.Index))
+                    {
+                        yield return item;
+                    }
+
+                    yield break;
+                }
+
+                foreach ((YamlNode Root, SourceLocation Location) item in items)
+                {
+                    yield return item;
+                }
+
+                continue;
+            }
+
+            if (root is null || (root is YamlScalarNode s && YamlNodes.IsNull(s)))
+            {
+                continue;
+            }
+
+            yield return (root, At(fileName, root.Start));
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="ReadNodes(TextReader, string, YamlLimits)"/> with YamlDotNet's scanner and parser only: the reference the fast
+    /// path is checked against (tests).
+    /// </summary>
+    internal static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodesWithYamlDotNet(TextReader reader, string fileName, YamlLimits limits) =>
+        ReadNodesWithYamlDotNet(reader, fileName, limits, 0, 0);
+
+    /// <summary>
+    /// Reads documents from <paramref name="reader"/> with YamlDotNet's scanner and parser, within <paramref name="limits"/>. The
+    /// text starts at line <paramref name="lineOffset"/> + 1 and character <paramref name="indexOffset"/> of the file: marks of
+    /// nodes and errors are shifted by those.
+    /// </summary>
+    /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
+    private static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodesWithYamlDotNet(TextReader reader, string fileName, YamlLimits limits, long lineOffset, long indexOffset)
+    {
         var counting = new BoundedTextReader(reader, limits.MaxDocumentChars);
         var scanner = new Scanner(counting, skipComments: true);
-        var parser = new Parser(scanner);
-        Wrap(fileName, scanner, () => parser.Consume<StreamStart>());
+        IParser parser = new Parser(scanner);
+        if (lineOffset != 0 || indexOffset != 0)
+        {
+            parser = new ShiftedParser(parser, lineOffset, indexOffset);
+        }
+
+        Wrap(fileName, scanner, lineOffset, () => parser.Consume<StreamStart>());
         while (true)
         {
-            bool end = Wrap(fileName, scanner, () => parser.Accept<StreamEnd>(out _));
+            bool end = Wrap(fileName, scanner, lineOffset, () => parser.Accept<StreamEnd>(out _));
             if (end)
             {
                 yield break;
             }
 
             Mark start = parser.Current!.Start;
-            counting.DocumentStart = start.Index;
-            YamlNode? root = Wrap(fileName, scanner, () =>
+            counting.DocumentStart = parser is ShiftedParser shifted ? shifted.Inner.Current!.Start.Index : start.Index; // the reader's own count
+            YamlNode? root = Wrap(fileName, scanner, lineOffset, () =>
             {
                 var stream = new YamlStream();
                 stream.Load(new SingleDocumentParser(parser, limits));
@@ -626,34 +730,42 @@ public static partial class KeployYaml
         throw new KeployFormatException(At(file, node.Start), $"'{key}' must be a scalar, found a {Describe(node)}");
     }
 
-    private static T Wrap<T>(string file, Scanner scanner, Func<T> action)
+    /// <summary>
+    /// Runs a step of YamlDotNet's parser and turns what it throws into a <see cref="KeployFormatException"/>. Marks of the
+    /// scanner and of YamlDotNet's errors are relative to the text read; <paramref name="lineOffset"/> lines precede it in the file
+    /// (the scanner's position is shifted here; marks of events and of YamlDotNet's errors are already the file's, see
+    /// <see cref="ShiftedParser"/>).
+    /// </summary>
+    private static T Wrap<T>(string file, Scanner scanner, long lineOffset, Func<T> action)
     {
+        SourceLocation Raw(Mark mark) => new(file, (int)(mark.Line + lineOffset), (int)mark.Column);
         try
         {
             return action();
         }
         catch (YamlLimitException ex)
         {
-            throw new KeployFormatException(At(file, ex.Mark ?? scanner.CurrentPosition), ex.Message, ex);
+            throw new KeployFormatException(ex.Mark is { } m ? At(file, m) : Raw(scanner.CurrentPosition), ex.Message, ex);
         }
         catch (YamlException ex) when (ex.InnerException is YamlLimitException limit)
         {
-            throw new KeployFormatException(At(file, limit.Mark ?? scanner.CurrentPosition), limit.Message, ex);
+            throw new KeployFormatException(limit.Mark is { } m ? At(file, m) : Raw(scanner.CurrentPosition), limit.Message, ex);
         }
         catch (YamlException ex)
         {
+            // Marks of the file: ShiftedParser shifts those of the parser's errors, node building uses the shifted events' marks.
             throw new KeployFormatException(At(file, ex.Start), OneLine(ex), ex);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or NotSupportedException or IndexOutOfRangeException or InvalidCastException or KeyNotFoundException)
         {
             // Anything else YamlDotNet lets escape on hostile input is still a format error at the place the scanner reached.
-            throw new KeployFormatException(At(file, scanner.CurrentPosition), "malformed YAML: " + ex.Message.ReplaceLineEndings(" "), ex);
+            throw new KeployFormatException(Raw(scanner.CurrentPosition), "malformed YAML: " + ex.Message.ReplaceLineEndings(" "), ex);
         }
         catch (InvalidOperationException ex)
         {
             // YamlDotNet 16 throws this from the scanner for some malformed input (for example an unclosed flow sequence
             // followed by a dedent); the scanner's position is where it stopped.
-            throw new KeployFormatException(At(file, scanner.CurrentPosition), "malformed YAML: the parser could not continue here (check indentation and brackets)", ex);
+            throw new KeployFormatException(Raw(scanner.CurrentPosition), "malformed YAML: the parser could not continue here (check indentation and brackets)", ex);
         }
     }
 
