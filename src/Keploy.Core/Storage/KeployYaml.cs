@@ -105,26 +105,9 @@ public static partial class KeployYaml
                 yield break;
             }
 
-            YamlNode? root = null;
-            bool read = false;
-            if (fast.TryParse(chunk.Text, chunk.Start, chunk.Length, chunk.Line, chunk.Index))
+            if (!TryReadFast(fast, chunk.Text, chunk.Start, chunk.Length, chunk.Line, chunk.Index, limits, out YamlNode? root, out bool read))
             {
-                if (fast.Events.Count == 0)
-                {
-                    continue; // comments or an empty document
-                }
-
-                try
-                {
-                    var stream = new YamlStream();
-                    stream.Load(new SingleDocumentParser(new EventListParser(fast.Events), limits));
-                    root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-                    read = true;
-                }
-                catch (Exception ex) when (ex is YamlException or YamlLimitException or ArgumentException or InvalidOperationException)
-                {
-                    // Duplicate keys, a limit: read the document again with YamlDotNet, whose error is the reference.
-                }
+                continue; // comments or an empty document
             }
 
             if (!read)
@@ -160,13 +143,51 @@ public static partial class KeployYaml
                 continue;
             }
 
-            if (root is null || (root is YamlScalarNode s && YamlNodes.IsNull(s)))
+            if (root is not null)
             {
-                continue;
+                yield return (root, At(fileName, root.Start));
             }
-
-            yield return (root, At(fileName, root.Start));
         }
+    }
+
+    /// <summary>
+    /// Reads one document cut by <see cref="YamlDocumentSplitter"/> with <paramref name="fast"/>: false when the text holds no node;
+    /// else true, with <paramref name="read"/> false when the document is outside the fast path's subset or failed to build (the
+    /// caller reads it with YamlDotNet), and <paramref name="root"/> null for a document that is only <c>null</c>.
+    /// </summary>
+    internal static bool TryReadFast(BlockYamlParser fast, char[] text, int start, int length, long line, long index, YamlLimits limits, out YamlNode? root, out bool read)
+    {
+        root = null;
+        read = false;
+        if (!fast.TryParse(text, start, length, line, index))
+        {
+            return true;
+        }
+
+        if (fast.Events.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new SingleDocumentParser(new EventListParser(fast.Events), limits));
+            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+            read = true;
+        }
+        catch (Exception ex) when (ex is YamlException or YamlLimitException or ArgumentException or InvalidOperationException)
+        {
+            // Duplicate keys, a limit: the caller reads the document again with YamlDotNet, whose error is the reference.
+            return true;
+        }
+
+        if (root is YamlScalarNode s && YamlNodes.IsNull(s))
+        {
+            root = null;
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -182,7 +203,7 @@ public static partial class KeployYaml
     /// nodes and errors are shifted by those.
     /// </summary>
     /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
-    private static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodesWithYamlDotNet(TextReader reader, string fileName, YamlLimits limits, long lineOffset, long indexOffset)
+    internal static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodesWithYamlDotNet(TextReader reader, string fileName, YamlLimits limits, long lineOffset, long indexOffset)
     {
         var counting = new BoundedTextReader(reader, limits.MaxDocumentChars);
         var scanner = new Scanner(counting, skipComments: true);
@@ -268,7 +289,8 @@ public static partial class KeployYaml
     }
 
     /// <summary>
-    /// Reads the mocks of a mocks.yaml one document at a time (streaming; kinds we cannot serve are kept). Each mock is checked by
+    /// Reads the mocks of a mocks.yaml in file order, in batches read on all cores (<see cref="ParallelYamlReader"/>: streaming, the
+    /// file is never held whole; kinds we cannot serve are kept). Each mock is checked by
     /// <see cref="KeployDocumentValidator"/>; a non-empty file whose last line has no newline is an error (cut short).
     /// </summary>
     /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
@@ -276,12 +298,17 @@ public static partial class KeployYaml
     {
         string full = Path.GetFullPath(path);
         RequireWholeFile(full, allowEmpty: true);
-        foreach ((YamlNode root, SourceLocation location) in ReadNodes(full))
+        foreach (Mock mock in ParallelYamlReader.Read(full, YamlLimits.Default, ReadMock))
         {
-            Mock mock = FromNode<Mock>(root, location);
-            KeployDocumentValidator.Validate(mock, isTestCase: false);
             yield return mock;
         }
+    }
+
+    private static Mock ReadMock(YamlNode root, SourceLocation location)
+    {
+        Mock mock = FromNode<Mock>(root, location);
+        KeployDocumentValidator.Validate(mock, isTestCase: false);
+        return mock;
     }
 
     /// <summary>
@@ -291,18 +318,27 @@ public static partial class KeployYaml
     /// file's length and write time are kept; a file changed since is an error).
     /// </summary>
     /// <param name="path">The mocks.yaml.</param>
-    /// <param name="compactView">The compact view of a validated mock, or null to keep the mock whole.</param>
+    /// <param name="compactView">The compact view of a validated mock, or null to keep the mock whole; called on worker threads
+    /// (mocks are read on all cores), so it must be a function of the mock alone.</param>
     /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
     public static IEnumerable<Mock> ReadMocks(string path, Func<Mock, object?> compactView)
     {
         string full = Path.GetFullPath(path);
         FileInfo info = new(full);
         (long length, DateTime written) = (info.Length, info.LastWriteTimeUtc);
+        RequireWholeFile(full, allowEmpty: true);
         int index = 0;
-        foreach (Mock mock in ReadMocks(full))
+
+        // The view is built on the worker threads with the rest of the reading; only the compaction, which needs the document's
+        // position in the file, happens here in order.
+        foreach ((Mock mock, object? view) in ParallelYamlReader.Read(full, YamlLimits.Default, (root, location) =>
+        {
+            Mock m = ReadMock(root, location);
+            return (m, compactView(m));
+        }))
         {
             int at = index++;
-            if (compactView(mock) is { } view)
+            if (view is not null)
             {
                 mock.Compact(view, () => RereadSpec(full, at, length, written, mock.Location));
             }

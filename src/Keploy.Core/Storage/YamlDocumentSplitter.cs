@@ -102,6 +102,16 @@ internal sealed class YamlDocumentSplitter
         return new RestTextReader(new string(_buffer, from.Start, _length - from.Start), _reader);
     }
 
+    /// <summary>
+    /// <paramref name="before"/> (the text of documents already cut, a reader that looked ahead hands them back), then the
+    /// characters not yet returned, then the rest of the reader; the splitter returns nothing more.
+    /// </summary>
+    public TextReader RemainingReader(string before)
+    {
+        _finished = true;
+        return new RestTextReader(before + new string(_buffer, _docStart, _length - _docStart), _reader);
+    }
+
     private enum LineKind
     {
         Other,

@@ -1,0 +1,138 @@
+using System.Runtime.ExceptionServices;
+using System.Text;
+using Keploy.Core.Models;
+using YamlDotNet.RepresentationModel;
+
+namespace Keploy.Core.Storage;
+
+/// <summary>
+/// Reads the documents of a multi-document YAML file (a mocks.yaml) as <see cref="KeployYaml.ReadNodes(string)"/> does and converts
+/// each one on all cores, yielding the results in file order: replay loads 100,000 mocks, and each costs parsing, node building,
+/// validation and a typed view (issue 12).
+/// </summary>
+/// <remarks>
+/// Documents are cut in order by <see cref="YamlDocumentSplitter"/> and handed out in batches (at most <see cref="BatchDocuments"/>
+/// documents or <see cref="BatchChars"/> characters, so memory stays bounded whatever the file's size); each batch is converted in
+/// parallel and yielded before the next is cut. Results and errors are those of the sequential reader: the first error in file
+/// order is thrown after every document before it has been yielded, and a document YamlDotNet must read alone, or one that
+/// fails, is handled as <see cref="KeployYaml.ReadNodes(TextReader, string, YamlLimits)"/> handles it.
+/// </remarks>
+internal static class ParallelYamlReader
+{
+    /// <summary>Most documents per batch.</summary>
+    public const int BatchDocuments = 512;
+
+    /// <summary>Most characters per batch (a batch always holds at least one document).</summary>
+    public const int BatchChars = 4 << 20;
+
+    [ThreadStatic]
+    private static BlockYamlParser? t_parser;
+
+    /// <summary>
+    /// The documents of <paramref name="path"/>, each converted by <paramref name="convert"/> (called on worker threads, so it must
+    /// not depend on order or shared state), in file order.
+    /// </summary>
+    /// <exception cref="KeployFormatException">Malformed YAML, a limit, or what <paramref name="convert"/> throws, in file order.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IEnumerable<T> Read<T>(string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var splitter = new YamlDocumentSplitter(reader, limits.MaxDocumentChars);
+        var batch = new List<Document>();
+        while (true)
+        {
+            batch.Clear();
+            long chars = 0;
+            YamlDocumentSplitter.Chunk chunk = default;
+            bool more;
+            while ((more = splitter.Next(out chunk)) && !chunk.IsRest)
+            {
+                batch.Add(new Document(chunk.Text.AsSpan(chunk.Start, chunk.Length).ToArray(), chunk.Line, chunk.Index));
+                chars += chunk.Length;
+                if (batch.Count >= BatchDocuments || chars >= BatchChars)
+                {
+                    break;
+                }
+            }
+
+            var results = new Result<T>[batch.Count];
+            Parallel.For(0, batch.Count, i => results[i] = Convert(batch[i], path, limits, convert));
+            for (int i = 0; i < results.Length; i++)
+            {
+                Result<T> r = results[i];
+                if (r.NeedsRest)
+                {
+                    // This document failed read alone: read from it to the end as YamlDotNet alone would (the reference error).
+                    string before = string.Concat(batch.Skip(i).Select(d => new string(d.Text)));
+                    foreach ((YamlNode root, SourceLocation location) in KeployYaml.ReadNodesWithYamlDotNet(splitter.RemainingReader(before), path, limits, batch[i].Line - 1, batch[i].Index))
+                    {
+                        yield return convert(root, location);
+                    }
+
+                    yield break;
+                }
+
+                r.Error?.Throw();
+                foreach (T item in r.Items ?? [])
+                {
+                    yield return item;
+                }
+            }
+
+            if (more && chunk.IsRest)
+            {
+                foreach ((YamlNode root, SourceLocation location) in KeployYaml.ReadNodesWithYamlDotNet(splitter.RestReader(chunk), path, limits, chunk.Line - 1, chunk.Index))
+                {
+                    yield return convert(root, location);
+                }
+
+                yield break;
+            }
+
+            if (!more)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private static Result<T> Convert<T>(Document d, string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert)
+    {
+        try
+        {
+            BlockYamlParser parser = t_parser ??= new BlockYamlParser();
+            if (!KeployYaml.TryReadFast(parser, d.Text, 0, d.Text.Length, d.Line, d.Index, limits, out YamlNode? root, out bool read))
+            {
+                return new Result<T>(null, null, false);
+            }
+
+            if (read)
+            {
+                return new Result<T>(root is null ? null : [convert(root, KeployYaml.At(path, root.Start))], null, false);
+            }
+
+            List<(YamlNode Root, SourceLocation Location)> nodes;
+            try
+            {
+                nodes = KeployYaml.ReadNodesWithYamlDotNet(new StringReader(new string(d.Text)), path, limits, d.Line - 1, d.Index).ToList();
+            }
+            catch (KeployFormatException)
+            {
+                return new Result<T>(null, null, true);
+            }
+
+            return new Result<T>(nodes.Select(n => convert(n.Root, n.Location)).ToList(), null, false);
+        }
+        catch (Exception ex)
+        {
+            return new Result<T>(null, ExceptionDispatchInfo.Capture(ex), false);
+        }
+    }
+
+    private sealed record Document(char[] Text, long Line, long Index);
+
+    /// <summary>What one document gave: its converted nodes (none for an empty one), an error to throw in order, or the need to
+    /// read from it to the end with YamlDotNet.</summary>
+    private readonly record struct Result<T>(List<T>? Items, ExceptionDispatchInfo? Error, bool NeedsRest);
+}
