@@ -41,7 +41,8 @@ internal sealed class BlockYamlParser
 
     private static readonly SearchValues<char> FlowPlainStops = SearchValues.Create(",[]{}:#");
 
-    private readonly List<ParsingEvent> _events = new();
+    private ParsedEvent[] _events = new ParsedEvent[256];
+    private int _count;
     private readonly Dictionary<string, TagName> _tags = new(StringComparer.Ordinal);
     private char[] _text = [];
     private int _start;      // offset of the document's first character in _text
@@ -56,11 +57,16 @@ internal sealed class BlockYamlParser
     private int _indent;     // indentation of the content line the cursor is on
     private int _depth;      // collections open
 
+    private int _deepest;    // most collections open at once in the document
+
     /// <summary>Deepest nesting accepted (the recursion here is bounded; deeper documents go to YamlDotNet and its limits).</summary>
-    private const int MaxDepth = 100;
+    private const int DepthBound = 100;
+
+    /// <summary>The deepest nesting of collections in the last document accepted (its root is 1).</summary>
+    public int MaxDepth => _deepest;
 
     /// <summary>The events of the last document accepted by <see cref="TryParse"/>: DocumentStart, the nodes, DocumentEnd.</summary>
-    public IReadOnlyList<ParsingEvent> Events => _events;
+    public ReadOnlySpan<ParsedEvent> Events => _events.AsSpan(0, _count);
 
     /// <summary>
     /// Parses <paramref name="length"/> characters of <paramref name="text"/> from <paramref name="start"/>: at most one document,
@@ -74,8 +80,9 @@ internal sealed class BlockYamlParser
     /// <returns>True with <see cref="Events"/> set (empty when the text holds no node); false when the text is outside the subset.</returns>
     public bool TryParse(char[] text, int start, int length, long firstLine, long firstIndex)
     {
-        _events.Clear();
+        _count = 0;
         _depth = 0;
+        _deepest = 0;
         _text = text;
         _start = start;
         _end = start + length;
@@ -93,7 +100,7 @@ internal sealed class BlockYamlParser
         }
         catch (DeclinedException)
         {
-            _events.Clear();
+            _count = 0;
             return false;
         }
         finally
@@ -128,12 +135,12 @@ internal sealed class BlockYamlParser
             AdvanceToContent();
             if (_eof)
             {
-                _events.Clear(); // an empty document: nothing to read (the reader skips empty documents)
+                _count = 0; // an empty document: nothing to read (the reader skips empty documents)
                 return;
             }
         }
 
-        _events.Add(new DocumentStart(null, null, !isExplicit, docStart, docEnd));
+        Add(new ParsedEvent(ParsedEventKind.DocumentStart, docStart, docEnd) { IsImplicit = !isExplicit });
         ParseBlockNode();
         if (!_eof)
         {
@@ -141,7 +148,7 @@ internal sealed class BlockYamlParser
         }
 
         Mark end = MarkAt(_end);
-        _events.Add(new DocumentEnd(true, end, end));
+        Add(new ParsedEvent(ParsedEventKind.DocumentEnd, end, end) { IsImplicit = true });
     }
 
     /// <summary>A block collection starting at the cursor (the first character of a content line).</summary>
@@ -166,15 +173,15 @@ internal sealed class BlockYamlParser
     {
         Enter();
         Mark start = MarkAt(_pos);
-        _events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block, start, start));
+        Add(new ParsedEvent(ParsedEventKind.MappingStart, start, start));
         while (true)
         {
-            if (!TryParseKey(out Scalar? key))
+            if (!TryParseKey(out ParsedEvent key))
             {
                 throw Decline();
             }
 
-            _events.Add(key);
+            Add(key);
             ParseMappingValue(column);
             if (_eof || _indent < column)
             {
@@ -188,7 +195,7 @@ internal sealed class BlockYamlParser
         }
 
         Mark end = _eof ? MarkAt(_end) : MarkAt(_pos);
-        _events.Add(new MappingEnd(end, end));
+        Add(new ParsedEvent(ParsedEventKind.MappingEnd, end, end));
         _depth--;
     }
 
@@ -211,7 +218,7 @@ internal sealed class BlockYamlParser
             }
             else
             {
-                _events.Add(new Scalar(AnchorName.Empty, TagName.Empty, "", ScalarStyle.Plain, true, false, afterColon, afterColon, false));
+                Add(ParsedEvent.Scalar("", ScalarStyle.Plain, TagName.Empty, afterColon, afterColon, isKey: false));
             }
 
             return;
@@ -224,7 +231,7 @@ internal sealed class BlockYamlParser
     {
         Enter();
         Mark start = MarkAt(_pos);
-        _events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block, start, indentless ? MarkAt(_pos + 1) : start));
+        Add(new ParsedEvent(ParsedEventKind.SequenceStart, start, indentless ? MarkAt(_pos + 1) : start));
         while (true)
         {
             _pos++; // the '-'
@@ -265,7 +272,7 @@ internal sealed class BlockYamlParser
         }
 
         Mark end = _eof ? MarkAt(_end) : MarkAt(_pos);
-        _events.Add(new SequenceEnd(end, end));
+        Add(new ParsedEvent(ParsedEventKind.SequenceEnd, end, end));
         _depth--;
     }
 
@@ -345,7 +352,7 @@ internal sealed class BlockYamlParser
     private bool IsKeyAhead()
     {
         int saved = _pos;
-        int savedEvents = _events.Count;
+        int savedEvents = _count;
         try
         {
             return TryParseKey(out _);
@@ -357,14 +364,14 @@ internal sealed class BlockYamlParser
         finally
         {
             _pos = saved;
-            _events.RemoveRange(savedEvents, _events.Count - savedEvents);
+            _count = savedEvents;
         }
     }
 
     /// <summary>A key at the cursor and its <c>:</c>; the cursor ends after the colon. False (cursor unspecified) when none.</summary>
-    private bool TryParseKey([NotNullWhen(true)] out Scalar? key)
+    private bool TryParseKey(out ParsedEvent key)
     {
-        key = null;
+        key = default;
         int start = _pos;
         char c = _text[_pos];
         string value;
@@ -402,8 +409,7 @@ internal sealed class BlockYamlParser
         }
 
         _pos++;
-        bool plain = style == ScalarStyle.Plain;
-        key = new Scalar(AnchorName.Empty, TagName.Empty, value, style, plain, !plain, MarkAt(start), MarkAt(end), true);
+        key = ParsedEvent.Scalar(value, style, TagName.Empty, MarkAt(start), MarkAt(end), isKey: true);
         return true;
     }
 
@@ -638,9 +644,7 @@ internal sealed class BlockYamlParser
 
     private void AddScalar(int start, TagName tag, string value, ScalarStyle style, int end, bool isKey)
     {
-        bool plain = style == ScalarStyle.Plain && tag.IsEmpty;
-        bool quoted = !plain && tag.IsEmpty;
-        _events.Add(new Scalar(AnchorName.Empty, tag, value, style, plain, quoted, MarkAt(start), MarkAt(end), isKey));
+        Add(ParsedEvent.Scalar(value, style, tag, MarkAt(start), MarkAt(end), isKey));
     }
 
     // ---------------------------------------------------------------- literal block scalars
@@ -751,9 +755,7 @@ internal sealed class BlockYamlParser
         }
 
         Mark end = _lineStart < _end ? MarkAt(_lineStart) : MarkAt(_end);
-        bool plainImplicit = false;
-        bool quotedImplicit = tag.IsEmpty;
-        _events.Add(new Scalar(AnchorName.Empty, tag, value.ToString(), ScalarStyle.Literal, plainImplicit, quotedImplicit, startMark, end, false));
+        Add(ParsedEvent.Scalar(value.ToString(), ScalarStyle.Literal, tag, startMark, end, isKey: false));
         _pos = _lineStart;
         AdvanceToContent();
     }
@@ -865,14 +867,14 @@ internal sealed class BlockYamlParser
     {
         Enter();
         Mark start = MarkAt(_pos);
-        _events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Flow, start, start));
+        Add(new ParsedEvent(ParsedEventKind.SequenceStart, start, start) { IsFlow = true });
         _pos++;
         SkipSpaces();
         if (_pos < _lineEnd && _text[_pos] == ']')
         {
             Mark e = MarkAt(_pos);
             _pos++;
-            _events.Add(new SequenceEnd(e, e));
+            Add(new ParsedEvent(ParsedEventKind.SequenceEnd, e, e));
             _depth--;
             return;
         }
@@ -903,7 +905,7 @@ internal sealed class BlockYamlParser
             {
                 Mark e = MarkAt(_pos);
                 _pos++;
-                _events.Add(new SequenceEnd(e, e));
+                Add(new ParsedEvent(ParsedEventKind.SequenceEnd, e, e));
                 _depth--;
                 return;
             }
@@ -916,14 +918,14 @@ internal sealed class BlockYamlParser
     {
         Enter();
         Mark start = MarkAt(_pos);
-        _events.Add(new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Flow, start, start));
+        Add(new ParsedEvent(ParsedEventKind.MappingStart, start, start) { IsFlow = true });
         _pos++;
         SkipSpaces();
         if (_pos < _lineEnd && _text[_pos] == '}')
         {
             Mark e = MarkAt(_pos);
             _pos++;
-            _events.Add(new MappingEnd(e, e));
+            Add(new ParsedEvent(ParsedEventKind.MappingEnd, e, e));
             _depth--;
             return;
         }
@@ -974,7 +976,7 @@ internal sealed class BlockYamlParser
             {
                 Mark e = MarkAt(_pos);
                 _pos++;
-                _events.Add(new MappingEnd(e, e));
+                Add(new ParsedEvent(ParsedEventKind.MappingEnd, e, e));
                 _depth--;
                 return;
             }
@@ -1078,12 +1080,24 @@ internal sealed class BlockYamlParser
         return new Mark(_firstIndex + (offset - _start), _line, 1);
     }
 
+    private void Add(in ParsedEvent e)
+    {
+        if (_count == _events.Length)
+        {
+            Array.Resize(ref _events, _events.Length * 2);
+        }
+
+        _events[_count++] = e;
+    }
+
     private void Enter()
     {
-        if (++_depth > MaxDepth)
+        if (++_depth > DepthBound)
         {
             throw Decline();
         }
+
+        _deepest = Math.Max(_deepest, _depth);
     }
 
     private static DeclinedException Decline() => DeclinedException.Instance;

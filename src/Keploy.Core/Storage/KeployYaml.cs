@@ -164,17 +164,32 @@ public static partial class KeployYaml
             return true;
         }
 
-        if (fast.Events.Count == 0)
+        if (fast.Events.IsEmpty)
         {
             return false;
         }
 
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new SingleDocumentParser(new EventListParser(fast.Events), limits));
-            root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
-            read = true;
+            if (YamlNodeBuilder.IsAvailable)
+            {
+                // The fast parser's nesting bound is below every limit's default; the node count is checked while building.
+                root = YamlNodeBuilder.Build(fast.Events, limits.MaxExpandedNodes);
+                read = root is not null && fast.MaxDepth <= limits.MaxDepth;
+            }
+            else
+            {
+                var stream = new YamlStream();
+                var events = new List<ParsingEvent>(fast.Events.Length);
+                foreach (ref readonly ParsedEvent e in fast.Events)
+                {
+                    events.Add(e.ToParsingEvent());
+                }
+
+                stream.Load(new SingleDocumentParser(new EventListParser(events), limits));
+                root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+                read = true;
+            }
         }
         catch (Exception ex) when (ex is YamlException or YamlLimitException or ArgumentException or InvalidOperationException)
         {
