@@ -44,6 +44,10 @@ internal sealed class BlockYamlParser
     private ParsedEvent[] _events = new ParsedEvent[256];
     private int _count;
     private readonly Dictionary<string, TagName> _tags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _keys = new(StringComparer.Ordinal);
+
+    /// <summary>Most distinct keys whose strings are shared (a bound on the cache, whatever the documents hold).</summary>
+    private const int MaxCachedKeys = 4096;
     private char[] _text = [];
     private int _start;      // offset of the document's first character in _text
     private int _end;        // offset past its last character
@@ -397,7 +401,7 @@ internal sealed class BlockYamlParser
             }
 
             (int from, int to) = ScanBlockPlain();
-            value = new string(_text, from, to - from);
+            value = KeyString(from, to - from);
             style = ScalarStyle.Plain;
             end = to;
         }
@@ -411,6 +415,33 @@ internal sealed class BlockYamlParser
         _pos++;
         key = ParsedEvent.Scalar(value, style, TagName.Empty, MarkAt(start), MarkAt(end), isKey: true);
         return true;
+    }
+
+    /// <summary>
+    /// The string of a plain key: the same string for the same key (Keploy documents repeat a few hundred keys: one string each
+    /// instead of one per occurrence; at most <see cref="MaxCachedKeys"/> keys of up to 64 characters are kept).
+    /// </summary>
+    private string KeyString(int from, int length)
+    {
+        ReadOnlySpan<char> key = _text.AsSpan(from, length);
+        if (length > 64)
+        {
+            return new string(key);
+        }
+
+        Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup = _keys.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(key, out string? known))
+        {
+            return known;
+        }
+
+        string made = new(key);
+        if (_keys.Count < MaxCachedKeys)
+        {
+            _keys[made] = made;
+        }
+
+        return made;
     }
 
     /// <summary>
