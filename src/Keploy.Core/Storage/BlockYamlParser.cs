@@ -817,10 +817,10 @@ internal sealed class BlockYamlParser
         switch (c)
         {
             case '[' when tag.IsEmpty:
-                ParseFlowSequence();
+                ParseFlowCollection(mapping: false);
                 return;
             case '{' when tag.IsEmpty:
-                ParseFlowMapping();
+                ParseFlowCollection(mapping: true);
                 return;
             case '"':
                 AddScalar(start, tag, ParseDoubleQuoted(), ScalarStyle.DoubleQuoted, _pos, isKey);
@@ -894,126 +894,68 @@ internal sealed class BlockYamlParser
         AddScalar(start, tag, new string(_text, plainStart, lastNonSpace - plainStart), ScalarStyle.Plain, lastNonSpace, isKey);
     }
 
-    private void ParseFlowSequence()
+    /// <summary>
+    /// A flow sequence (<c>[a, b]</c>) or flow mapping (<c>{k: v}</c>) on one line from the cursor (at the opening bracket); the
+    /// cursor ends past the closing one. Trailing commas, empty values, single-pair mappings in sequences and collections as keys
+    /// are declined.
+    /// </summary>
+    private void ParseFlowCollection(bool mapping)
     {
         Enter();
+        char close = mapping ? '}' : ']';
         Mark start = MarkAt(_pos);
-        Add(new ParsedEvent(ParsedEventKind.SequenceStart, start, start) { IsFlow = true });
+        Add(new ParsedEvent(mapping ? ParsedEventKind.MappingStart : ParsedEventKind.SequenceStart, start, start) { IsFlow = true });
         _pos++;
         SkipSpaces();
-        if (_pos < _lineEnd && _text[_pos] == ']')
+        bool empty = _pos < _lineEnd && _text[_pos] == close;
+        while (!empty)
         {
-            Mark e = MarkAt(_pos);
-            _pos++;
-            Add(new ParsedEvent(ParsedEventKind.SequenceEnd, e, e));
-            _depth--;
-            return;
-        }
-
-        while (true)
-        {
-            ParseFlowNode(isKey: false);
-            SkipSpaces();
-            if (_pos >= _lineEnd)
+            if (mapping)
             {
-                throw Decline();
-            }
-
-            char c = _text[_pos];
-            if (c == ',')
-            {
-                _pos++;
-                SkipSpaces();
-                if (_pos >= _lineEnd || _text[_pos] == ']')
+                if (_pos >= _lineEnd || _text[_pos] is '[' or '{')
                 {
-                    throw Decline(); // a trailing comma, or continued on the next line
+                    throw Decline(); // continued on the next line, or a collection as a key
                 }
 
-                continue;
-            }
+                ParseFlowNode(isKey: true);
+                SkipSpaces();
+                if (_pos >= _lineEnd || _text[_pos] != ':' || !(_pos + 1 < _lineEnd && _text[_pos + 1] == ' '))
+                {
+                    throw Decline(); // a key without a value, or "a:b" forms
+                }
 
-            if (c == ']')
-            {
-                Mark e = MarkAt(_pos);
                 _pos++;
-                Add(new ParsedEvent(ParsedEventKind.SequenceEnd, e, e));
-                _depth--;
-                return;
-            }
-
-            throw Decline(); // a single-pair mapping ("[a: b]") or something else
-        }
-    }
-
-    private void ParseFlowMapping()
-    {
-        Enter();
-        Mark start = MarkAt(_pos);
-        Add(new ParsedEvent(ParsedEventKind.MappingStart, start, start) { IsFlow = true });
-        _pos++;
-        SkipSpaces();
-        if (_pos < _lineEnd && _text[_pos] == '}')
-        {
-            Mark e = MarkAt(_pos);
-            _pos++;
-            Add(new ParsedEvent(ParsedEventKind.MappingEnd, e, e));
-            _depth--;
-            return;
-        }
-
-        while (true)
-        {
-            SkipSpaces();
-            if (_pos >= _lineEnd || _text[_pos] is '[' or '{')
-            {
-                throw Decline(); // continued on the next line, or a collection as a key
-            }
-
-            ParseFlowNode(isKey: true);
-            SkipSpaces();
-            if (_pos >= _lineEnd || _text[_pos] != ':' || !(_pos + 1 < _lineEnd && _text[_pos + 1] == ' '))
-            {
-                throw Decline(); // a key without a value, or "a:b" forms
-            }
-
-            _pos++;
-            SkipSpaces();
-            if (_pos >= _lineEnd || _text[_pos] is ',' or '}')
-            {
-                throw Decline(); // an empty value
+                SkipSpaces();
+                if (_pos >= _lineEnd || _text[_pos] is ',' or '}')
+                {
+                    throw Decline(); // an empty value
+                }
             }
 
             ParseFlowNode(isKey: false);
             SkipSpaces();
-            if (_pos >= _lineEnd)
+            if (_pos < _lineEnd && _text[_pos] == close)
             {
-                throw Decline();
+                break;
             }
 
-            char c = _text[_pos];
-            if (c == ',')
+            if (_pos >= _lineEnd || _text[_pos] != ',')
             {
-                _pos++;
-                SkipSpaces();
-                if (_pos >= _lineEnd || _text[_pos] == '}')
-                {
-                    throw Decline();
-                }
-
-                continue;
+                throw Decline(); // continued on the next line, a single-pair mapping ("[a: b]"), or something else
             }
 
-            if (c == '}')
+            _pos++;
+            SkipSpaces();
+            if (_pos >= _lineEnd || _text[_pos] == close)
             {
-                Mark e = MarkAt(_pos);
-                _pos++;
-                Add(new ParsedEvent(ParsedEventKind.MappingEnd, e, e));
-                _depth--;
-                return;
+                throw Decline(); // a trailing comma, or continued on the next line
             }
-
-            throw Decline();
         }
+
+        Mark e = MarkAt(_pos);
+        _pos++;
+        Add(new ParsedEvent(mapping ? ParsedEventKind.MappingEnd : ParsedEventKind.SequenceEnd, e, e));
+        _depth--;
     }
 
     // ---------------------------------------------------------------- lines
