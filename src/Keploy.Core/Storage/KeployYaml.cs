@@ -91,8 +91,8 @@ public static partial class KeployYaml
     public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName, YamlLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
-        var splitter = new YamlDocumentSplitter(reader, limits.MaxDocumentChars);
-        var fast = new BlockYamlParser();
+        var splitter = new YamlDocumentSplitter(reader, limits.MaxDocumentChars, SizeHint(reader));
+        BlockYamlParser fast = BlockYamlParser.ForThisThread; // each document's events are turned into nodes before the next yield
         while (splitter.Next(out YamlDocumentSplitter.Chunk chunk))
         {
             if (chunk.IsRest)
@@ -149,6 +149,10 @@ public static partial class KeployYaml
             }
         }
     }
+
+    /// <summary>The characters a reader of a file will give, at most (its length in bytes), or 0 when unknown.</summary>
+    private static int SizeHint(TextReader reader) =>
+        reader is StreamReader { BaseStream: FileStream { CanSeek: true } fs } ? (int)Math.Min(fs.Length - fs.Position + 1, int.MaxValue) : 0;
 
     /// <summary>
     /// Reads one document cut by <see cref="YamlDocumentSplitter"/> with <paramref name="fast"/>: false when the text holds no node;

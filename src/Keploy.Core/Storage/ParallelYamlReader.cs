@@ -25,9 +25,6 @@ internal static class ParallelYamlReader
     /// <summary>Most characters per batch (a batch always holds at least one document).</summary>
     public const int BatchChars = 4 << 20;
 
-    [ThreadStatic]
-    private static BlockYamlParser? t_parser;
-
     /// <summary>
     /// The documents of <paramref name="path"/>, each converted by <paramref name="convert"/> (called on worker threads, so it must
     /// not depend on order or shared state), in file order.
@@ -101,7 +98,7 @@ internal static class ParallelYamlReader
     {
         try
         {
-            BlockYamlParser parser = t_parser ??= new BlockYamlParser();
+            BlockYamlParser parser = BlockYamlParser.ForThisThread;
             if (!KeployYaml.TryReadFast(parser, d.Text, 0, d.Text.Length, d.Line, d.Index, limits, out YamlNode? root, out bool read))
             {
                 return new Result<T>(null, null, false);

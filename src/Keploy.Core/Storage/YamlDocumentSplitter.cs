@@ -15,7 +15,7 @@ internal sealed class YamlDocumentSplitter
 {
     private readonly TextReader _reader;
     private readonly long _maxDocumentChars;
-    private char[] _buffer = new char[1 << 14];
+    private char[] _buffer;
     private int _length;       // characters in _buffer
     private int _docStart;     // offset of the current document
     private long _docLine = 1; // its line number
@@ -24,10 +24,15 @@ internal sealed class YamlDocumentSplitter
     private bool _finished;
 
     /// <summary>Splits <paramref name="reader"/>; a document of more than <paramref name="maxDocumentChars"/> characters ends the splitting.</summary>
-    public YamlDocumentSplitter(TextReader reader, long maxDocumentChars)
+    /// <param name="reader">The text.</param>
+    /// <param name="maxDocumentChars">The limit of <see cref="YamlLimits.MaxDocumentChars"/>.</param>
+    /// <param name="sizeHint">Characters the text holds at most when known (a file's length: a small test case file gets a small
+    /// buffer), else 0.</param>
+    public YamlDocumentSplitter(TextReader reader, long maxDocumentChars, int sizeHint = 0)
     {
         _reader = reader;
         _maxDocumentChars = maxDocumentChars;
+        _buffer = new char[sizeHint > 0 ? Math.Clamp(sizeHint, 64, 1 << 14) : 1 << 14];
     }
 
     /// <summary>One document's characters (valid until the next call of <see cref="Next"/>), or the point where splitting ended.</summary>
