@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Keploy.Core.Storage;
@@ -31,7 +30,8 @@ public sealed class TestReportWriter : IDisposable
     private readonly StreamWriter _entries;
     private readonly StringBuilder _item = new();
     private readonly HtmlReportStream? _html;
-    private readonly BlockingCollection<TestCaseResult> _pending = new(Backlog);
+    private readonly Queue<TestCaseResult> _pending = new();
+    private bool _addingCompleted;
     private readonly Thread _thread;
     private volatile ExceptionDispatchInfo? _error;
     private volatile bool _discard;
@@ -73,14 +73,59 @@ public sealed class TestReportWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_done, this);
         _error?.Throw();
-        _pending.Add(test);
+        lock (_pending)
+        {
+            while (_pending.Count >= Backlog)
+            {
+                Monitor.Wait(_pending);
+            }
+
+            _pending.Enqueue(test);
+            Monitor.PulseAll(_pending);
+        }
+
         _count++;
+    }
+
+    /// <summary>
+    /// The next queued entry, waiting for one; null once <see cref="CompleteAdding"/> was called and the queue is empty. A lock and
+    /// <see cref="Monitor.Wait(object)"/>, not a <c>BlockingCollection</c>: its semaphore spins (sched_yield) before it sleeps, and
+    /// this thread waits once per test.
+    /// </summary>
+    private TestCaseResult? Take()
+    {
+        lock (_pending)
+        {
+            while (_pending.Count == 0)
+            {
+                if (_addingCompleted)
+                {
+                    return null;
+                }
+
+                Monitor.Wait(_pending);
+            }
+
+            TestCaseResult test = _pending.Dequeue();
+            Monitor.PulseAll(_pending);
+            return test;
+        }
+    }
+
+    /// <summary>No more entries: the writer's thread ends once it has written (or dropped) the queued ones.</summary>
+    private void CompleteAdding()
+    {
+        lock (_pending)
+        {
+            _addingCompleted = true;
+            Monitor.PulseAll(_pending);
+        }
     }
 
     /// <summary>The writer's thread: formats and appends each queued entry until <see cref="_pending"/> is completed.</summary>
     private void WriteEntries()
     {
-        foreach (TestCaseResult test in _pending.GetConsumingEnumerable())
+        while (Take() is { } test)
         {
             if (_discard || _error is not null)
             {
@@ -119,7 +164,7 @@ public sealed class TestReportWriter : IDisposable
     public string Complete(TestSetResult result, DateTimeOffset createdAt)
     {
         ObjectDisposedException.ThrowIf(_done, this);
-        _pending.CompleteAdding();
+        CompleteAdding();
         _thread.Join();
         _error?.Throw();
         YamlMappingNode root = TestReportBuilder.Build(result, _testSetPath, createdAt, Array.Empty<TestCaseResult>());
@@ -163,9 +208,8 @@ public sealed class TestReportWriter : IDisposable
 
         _done = true;
         _discard = true;
-        _pending.CompleteAdding();
+        CompleteAdding();
         _thread.Join();
-        _pending.Dispose();
         _entries.Dispose();
         ReportFiles.TryDelete(_entriesPath);
     }
