@@ -74,4 +74,73 @@ public sealed class StreamedReportTests : IDisposable
         Assert.Equal(new[] { ("GET", "/a"), ("GET", "/b"), ("GET", "/c"), ("GET", "/d") }, counted.HttpRequests);
         Assert.Equal(SummaryPrinter.FinalLine([kept]), SummaryPrinter.FinalLine([counted]));
     }
+    /// <summary>Entries are written on the writer's thread at most 64 behind: 500 added at once come out complete and in order.</summary>
+    [Fact]
+    public void A_set_larger_than_the_writers_backlog_equals_the_whole_run_report()
+    {
+        (string, IReadOnlyList<FakeTest>)[] sets =
+        [
+            ("test-set-0", Enumerable.Range(1, 500)
+                .Select(i => new FakeTest("test-" + i, SavedRunFactory.OrderBody(i), SavedRunFactory.OrderBody(i % 7 == 0 ? i + 1 : i)))
+                .ToArray()),
+        ];
+        string wholeRun = SavedRunFactory.WriteRun(_whole, sets);
+        HtmlReportWriter.WriteFile(SavedReportReader.ReadRun(wholeRun));
+        string streamedRun = SavedRunFactory.WriteRunStreamed(_streamed, sets);
+
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(wholeRun, "test-set-0-report.yaml")).Replace(_whole, "<root>", StringComparison.Ordinal),
+            File.ReadAllText(Path.Combine(streamedRun, "test-set-0-report.yaml")).Replace(_streamed, "<root>", StringComparison.Ordinal));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(wholeRun, HtmlReportWriter.FileName)).Replace(_whole, "<root>", StringComparison.Ordinal),
+            File.ReadAllText(Path.Combine(streamedRun, HtmlReportWriter.FileName)).Replace(_streamed, "<root>", StringComparison.Ordinal));
+    }
+
+    /// <summary>An entry that cannot be written (here: the page it also goes to is already closed) fails Complete; no report is left.</summary>
+    [Fact]
+    public void An_entry_that_cannot_be_written_fails_Complete_and_leaves_no_report()
+    {
+        Keploy.Core.Storage.TestSetStore store = new(_streamed);
+        string runDir = store.CreateNextTestRun();
+        HtmlReportStream html = new(runDir, null, false);
+        html.Dispose();
+        Keploy.Core.Replay.TestSetResult result = new() { TestSetId = "test-set-0", KeepTests = false };
+        using (TestReportWriter report = new(runDir, "test-set-0", store.TestSetDirectory("test-set-0"), html))
+        {
+            Keploy.Core.Replay.TestCaseResult test = new()
+            {
+                TestCase = new Keploy.Core.Models.TestCase { Kind = "Http", Name = "test-1" },
+                TestSetId = "test-set-0",
+                Status = Keploy.Core.Replay.TestStatus.Passed,
+            };
+            report.Add(test);
+            result.Add(test);
+            result.Status = Keploy.Core.Replay.TestSetStatus.Passed;
+            Assert.Throws<ObjectDisposedException>(() => report.Complete(result, DateTimeOffset.UnixEpoch));
+        }
+
+        Assert.Empty(Directory.GetFiles(runDir));
+    }
+
+    /// <summary>A writer disposed without Complete (the run failed) stops its thread and leaves neither report nor scratch file.</summary>
+    [Fact]
+    public void A_writer_disposed_without_Complete_leaves_nothing()
+    {
+        Keploy.Core.Storage.TestSetStore store = new(_streamed);
+        string runDir = store.CreateNextTestRun();
+        using (TestReportWriter report = new(runDir, "test-set-0", store.TestSetDirectory("test-set-0")))
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                report.Add(new Keploy.Core.Replay.TestCaseResult
+                {
+                    TestCase = new Keploy.Core.Models.TestCase { Kind = "Http", Name = "test-" + i },
+                    TestSetId = "test-set-0",
+                    Status = Keploy.Core.Replay.TestStatus.Passed,
+                });
+            }
+        }
+
+        Assert.Empty(Directory.GetFiles(runDir));
+    }
 }
