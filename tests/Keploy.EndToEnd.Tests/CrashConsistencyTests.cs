@@ -100,7 +100,8 @@ public sealed class CrashConsistencyTests : IDisposable
         // Replay every test-set with the downstream stopped: every outgoing call must be served from mocks.yaml. Loading a
         // test-set first materialises the test case journal a killed recorder left (whole records; a torn last one dropped).
         (int exit, string output) = Tool(TimeSpan.FromMinutes(10), "test", "-c", appCommand, "-p", _work, "--proxy-port", FreePort().ToString(), "--delay", "30", "--disable-ansi");
-        Assert.DoesNotContain(sets, s => File.Exists(Path.Combine(s, ".tests.journal")));
+        string[] journalsLeft = sets.Where(s => File.Exists(Path.Combine(s, ".tests.journal"))).ToArray();
+        Assert.True(journalsLeft.Length == 0, $"test case journals left after the replay (exit {exit}) in {string.Join(", ", journalsLeft.Select(Path.GetFileName))}:\n{Tail(output)}");
         int testFiles = sets.Sum(s => Directory.GetFiles(Path.Combine(s, "tests"), "*.yaml").Length);
         Assert.True(testFiles >= filesAfterKill && testFiles >= 10 * 50, $"only {testFiles} test cases recorded over 10 rounds ({filesAfterKill} files right after the kills)");
         MatchCollection totals = Regex.Matches(output, @"^(\d+) passed, (\d+) failed$", RegexOptions.Multiline);
