@@ -9,8 +9,8 @@ namespace Keploy.Core.Storage;
 
 /// <summary>
 /// A fast parser for one YAML document in the block style that Keploy (<c>gopkg.in/yaml.v3</c>) and this tool write: it turns the
-/// document's characters into the same YamlDotNet parsing events (values, styles, tags, marks) that YamlDotNet's own
-/// <see cref="Parser"/> would produce, or declines. Replay reads mocks.yaml through it: YamlDotNet's scanner and parser took
+/// document's characters into the parsing events (values, styles, tags, marks; <see cref="ParsedEvent"/>, YamlDotNet's events as
+/// values) that YamlDotNet's own <see cref="Parser"/> would produce, or declines. Replay reads mocks.yaml through it: YamlDotNet's scanner and parser took
 /// 3.9 s of the 5.1 s needed to read 100,000 mocks (issue 12).
 /// </summary>
 /// <remarks>

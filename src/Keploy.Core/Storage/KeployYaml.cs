@@ -82,10 +82,10 @@ public static partial class KeployYaml
     /// nesting depth and alias expansion hold for all of them.
     /// </summary>
     /// <remarks>
-    /// The stream is cut into documents at <c>---</c> lines (<see cref="YamlDocumentSplitter"/>). Each document is parsed by
-    /// <see cref="BlockYamlParser"/> when it is in the block-style subset Keploy and this tool write, else by YamlDotNet; either way
-    /// YamlDotNet builds the nodes from the events, and a document that fails in any way is read again by YamlDotNet alone, so
-    /// results and error messages are YamlDotNet's.
+    /// The stream is cut into documents at <c>---</c> lines (<see cref="YamlDocumentSplitter"/>). A document in the block-style
+    /// subset Keploy and this tool write is parsed by <see cref="BlockYamlParser"/> and its YamlDotNet nodes built by
+    /// <see cref="YamlNodeBuilder"/> (the trees, styles and marks YamlDotNet's own reading gives); any other document, and any that
+    /// fails in any way, is read by YamlDotNet alone (with the rest of the file when it fails), so error messages are YamlDotNet's.
     /// </remarks>
     /// <exception cref="KeployFormatException">The YAML is malformed or past a limit (message <c>file:line:column: ...</c>).</exception>
     public static IEnumerable<(YamlNode Root, SourceLocation Location)> ReadNodes(TextReader reader, string fileName, YamlLimits limits)
