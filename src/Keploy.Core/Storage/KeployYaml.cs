@@ -105,48 +105,51 @@ public static partial class KeployYaml
                 yield break;
             }
 
-            if (!TryReadFast(fast, chunk.Text, chunk.Start, chunk.Length, chunk.Line, chunk.Index, limits, out YamlNode? root, out bool read))
+            List<(YamlNode Root, SourceLocation Location)>? items = ReadDocument(fast, chunk.Text, chunk.Start, chunk.Length, chunk.Line, chunk.Index, fileName, limits);
+            if (items is null)
             {
-                continue; // comments or an empty document
-            }
-
-            if (!read)
-            {
-                List<(YamlNode Root, SourceLocation Location)>? items = null;
-                try
-                {
-                    string text = new(chunk.Text, chunk.Start, chunk.Length);
-                    items = ReadNodesWithYamlDotNet(new StringReader(text), fileName, limits, chunk.Line - 1, chunk.Index).ToList();
-                }
-                catch (KeployFormatException)
-                {
-                    // An error: read from this document to the end as YamlDotNet alone would, so the error is the one it gives
-                    // when it sees what follows the cut (an unclosed quote meeting the next "---" is "unexpected document
-                    // indicator" there, not "end of stream" here).
-                }
-
-                if (items is null)
-                {
-                    foreach ((YamlNode Root, SourceLocation Location) item in ReadNodesWithYamlDotNet(splitter.RestReader(chunk), fileName, limits, chunk.Line - 1, chunk.Index))
-                    {
-                        yield return item;
-                    }
-
-                    yield break;
-                }
-
-                foreach ((YamlNode Root, SourceLocation Location) item in items)
+                foreach ((YamlNode Root, SourceLocation Location) item in ReadNodesWithYamlDotNet(splitter.RestReader(chunk), fileName, limits, chunk.Line - 1, chunk.Index))
                 {
                     yield return item;
                 }
 
-                continue;
+                yield break;
             }
 
-            if (root is not null)
+            foreach ((YamlNode Root, SourceLocation Location) item in items)
             {
-                yield return (root, At(fileName, root.Start));
+                yield return item;
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads one document cut by <see cref="YamlDocumentSplitter"/> (<paramref name="length"/> characters of
+    /// <paramref name="text"/> from <paramref name="start"/>, at line <paramref name="line"/> and character <paramref name="index"/>
+    /// of the file): its nodes, none for comments or an empty document; the fast path when the document is in its subset, else
+    /// YamlDotNet. Null when the document fails read alone: the caller then reads from it to the end of the file with YamlDotNet,
+    /// whose error, seeing what follows the cut, is the reference (an unclosed quote meeting the next <c>---</c> is "unexpected
+    /// document indicator" there, not "end of stream" here).
+    /// </summary>
+    internal static List<(YamlNode Root, SourceLocation Location)>? ReadDocument(BlockYamlParser fast, char[] text, int start, int length, long line, long index, string fileName, YamlLimits limits)
+    {
+        if (!TryReadFast(fast, text, start, length, line, index, limits, out YamlNode? root, out bool read))
+        {
+            return [];
+        }
+
+        if (read)
+        {
+            return root is null ? [] : [(root, At(fileName, root.Start))];
+        }
+
+        try
+        {
+            return ReadNodesWithYamlDotNet(new StringReader(new string(text, start, length)), fileName, limits, line - 1, index).ToList();
+        }
+        catch (KeployFormatException)
+        {
+            return null;
         }
     }
 
@@ -159,7 +162,7 @@ public static partial class KeployYaml
     /// else true, with <paramref name="read"/> false when the document is outside the fast path's subset or failed to build (the
     /// caller reads it with YamlDotNet), and <paramref name="root"/> null for a document that is only <c>null</c>.
     /// </summary>
-    internal static bool TryReadFast(BlockYamlParser fast, char[] text, int start, int length, long line, long index, YamlLimits limits, out YamlNode? root, out bool read)
+    private static bool TryReadFast(BlockYamlParser fast, char[] text, int start, int length, long line, long index, YamlLimits limits, out YamlNode? root, out bool read)
     {
         root = null;
         read = false;

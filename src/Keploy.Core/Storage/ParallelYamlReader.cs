@@ -98,28 +98,9 @@ internal static class ParallelYamlReader
     {
         try
         {
-            BlockYamlParser parser = BlockYamlParser.ForThisThread;
-            if (!KeployYaml.TryReadFast(parser, d.Text, 0, d.Text.Length, d.Line, d.Index, limits, out YamlNode? root, out bool read))
-            {
-                return new Result<T>(null, null, false);
-            }
-
-            if (read)
-            {
-                return new Result<T>(root is null ? null : [convert(root, KeployYaml.At(path, root.Start))], null, false);
-            }
-
-            List<(YamlNode Root, SourceLocation Location)> nodes;
-            try
-            {
-                nodes = KeployYaml.ReadNodesWithYamlDotNet(new StringReader(new string(d.Text)), path, limits, d.Line - 1, d.Index).ToList();
-            }
-            catch (KeployFormatException)
-            {
-                return new Result<T>(null, null, true);
-            }
-
-            return new Result<T>(nodes.Select(n => convert(n.Root, n.Location)).ToList(), null, false);
+            List<(YamlNode Root, SourceLocation Location)>? nodes =
+                KeployYaml.ReadDocument(BlockYamlParser.ForThisThread, d.Text, 0, d.Text.Length, d.Line, d.Index, path, limits);
+            return nodes is null ? new Result<T>(null, null, true) : new Result<T>(nodes.ConvertAll(n => convert(n.Root, n.Location)), null, false);
         }
         catch (Exception ex)
         {
