@@ -1082,11 +1082,10 @@ internal sealed class BlockYamlParser
         _deepest = Math.Max(_deepest, _depth);
     }
 
-    private static DeclinedException Decline() => DeclinedException.Instance;
+    // A new instance per decline: parsers run on several threads at once (ParallelYamlReader), and one exception object thrown
+    // concurrently would have its stack trace written by each; declines are rare (one per document outside the subset).
+    private static DeclinedException Decline() => new();
 
-    /// <summary>Thrown inside the parser when the text is outside the subset (one instance: no stack trace is needed).</summary>
-    private sealed class DeclinedException : Exception
-    {
-        public static readonly DeclinedException Instance = new();
-    }
+    /// <summary>Thrown inside the parser when the text is outside the subset; caught by <see cref="TryParse"/>.</summary>
+    private sealed class DeclinedException : Exception;
 }
