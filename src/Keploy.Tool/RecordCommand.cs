@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Keploy.Core.Capture;
+using Keploy.Core.Diagnostics;
 using Keploy.Core.Proxy;
 using Keploy.Core.Record;
 
@@ -47,8 +48,13 @@ internal static class RecordCommand
         using ShutdownSignals stop = new(cancellationToken);
 
         RecordSession session = new(options, ProtocolRegistry.All(settings.MySqlPorts), line => console.Info(line));
-        session.TestCaseRecorded += (testCase, summary) =>
-            console.Info($"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {summary}");
+        // Keploy's line per test case, at most ThrottledLines.LinesPerWindow a second: under load the rest of a second's are one line.
+        using ThrottledLines capturedLines = new(
+            console.Info,
+            (count, last) => $"🟠 Keploy has captured {ThrottledLines.Count(count)} more test case(s) in that second, not listed one by one (at most {ThrottledLines.LinesPerWindow} lines a second); the last: {last}");
+        session.TestCaseRecorded += (testCase, summary) => capturedLines.Add(
+            () => $"🟠 Keploy has captured test cases for the user's application. {{\"path\": \"{testCase.FilePath}\", \"testcase name\": \"{testCase.Name}\"}} {summary}",
+            testCase.Name);
 
         console.Info($"recording: {settings.Command} (proxy on port {settings.ProxyPort}; press Ctrl+C to stop)");
         RecordSummary summary;
@@ -62,6 +68,7 @@ internal static class RecordCommand
             return (int)ExitCode.Failure;
         }
 
+        capturedLines.Flush(); // the last second's summary before the totals
         if (summary.Discarded)
         {
             console.Error($"the app exited with code {summary.AppExitCode} before anything was recorded; no test-set was kept (check the app's output above)");
