@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Keploy.Core.Proxy;
 
 namespace Keploy.Core.Record;
 
@@ -92,10 +93,17 @@ internal sealed class IngressForwarder : IAsyncDisposable
     /// <summary>
     /// Relays <paramref name="client"/> ↔ <paramref name="app"/> byte for byte, unparsed and unrecorded (a port excluded from
     /// recording): 64 KiB reads, each direction's end of stream passed on as a half-close (<c>shutdown(SHUT_WR)</c>), until both
-    /// directions ended or a side reset. Usable as the handler given to <see cref="Start"/>.
+    /// directions ended or a side reset. Sockets are relayed on <see cref="SocketRelay"/>'s own thread where it runs (Linux
+    /// x86-64), other streams by stream copies. Usable as the handler given to <see cref="Start"/>.
     /// </summary>
     public static async Task RelayUntouchedAsync(Stream client, Stream app, CancellationToken cancellationToken)
     {
+        if (client is NetworkStream c && app is NetworkStream a && SocketRelay.IsSupported)
+        {
+            await SocketRelay.Shared.RelayAsync(c.Socket, a.Socket, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await Task.WhenAll(CopyThenHalfCloseAsync(client, app, cancellationToken), CopyThenHalfCloseAsync(app, client, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -112,6 +120,23 @@ internal sealed class IngressForwarder : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
             // A reset on one side ends the relay; the forwarder closes both sockets.
+        }
+    }
+
+    // The relay-only path: both sockets handed to SocketRelay's thread, the app's connected without an async operation.
+    private async Task RelayOnSocketRelayAsync(Socket client)
+    {
+        using (client)
+        using (Socket app = new(_app.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true })
+        {
+            string? why = SocketRelay.ConnectUnregistered(app, _app, _stop.Token);
+            if (why is not null)
+            {
+                _log($"ingress: cannot reach the app at {_app} for a connection from {client.RemoteEndPoint}: {why}");
+                return;
+            }
+
+            await SocketRelay.Shared.RelayAsync(client, app, _stop.Token).ConfigureAwait(false);
         }
     }
 
@@ -141,6 +166,12 @@ internal sealed class IngressForwarder : IAsyncDisposable
     private async Task ForwardAsync(Socket client)
     {
         client.NoDelay = true;
+        if (_handler == RelayUntouchedAsync && SocketRelay.IsSupported)
+        {
+            await RelayOnSocketRelayAsync(client).ConfigureAwait(false);
+            return;
+        }
+
         using Socket app = new(_app.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await using NetworkStream clientStream = new(client, ownsSocket: true);
         try

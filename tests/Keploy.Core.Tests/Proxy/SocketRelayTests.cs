@@ -1,0 +1,207 @@
+using System.Net;
+using System.Net.Sockets;
+using Keploy.Core.Proxy;
+
+namespace Keploy.Core.Tests.Proxy;
+
+/// <summary>
+/// <see cref="SocketRelay"/> over real loopback TCP connections: client ↔ [side A | relay | side B] ↔ server, each pair made of
+/// two accepted connections, with the kernel's own buffers and windows (nothing faked).
+/// </summary>
+public sealed class SocketRelayTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task FullDuplex_BothSidesWriteMegabytesAtOnce_EveryByteArrivesInOrder()
+    {
+        await using Relayed r = await Relayed.OpenAsync();
+        byte[] up = Bytes(6 << 20, 1), down = Bytes(5 << 20, 2);
+        // Both write before either reads: a relay that moved one direction at a time would stall with full windows.
+        Task<byte[]> atServer = ReadToEndAsync(r.Server);
+        Task<byte[]> atClient = ReadToEndAsync(r.Client);
+        await Task.WhenAll(WriteThenHalfCloseAsync(r.Client, up), WriteThenHalfCloseAsync(r.Server, down)).WaitAsync(Bound);
+
+        Assert.Equal(up, await atServer.WaitAsync(Bound));
+        Assert.Equal(down, await atClient.WaitAsync(Bound));
+        await r.Relay.WaitAsync(Bound); // both ends of stream passed on: the pair ends by itself
+    }
+
+    [Fact]
+    public async Task SlowReader_BackpressureHoldsTheBytes_NothingLostOrReordered()
+    {
+        await using Relayed r = await Relayed.OpenAsync();
+        byte[] up = Bytes(3 << 20, 3);
+        Task writing = WriteThenHalfCloseAsync(r.Client, up);
+        MemoryStream got = new();
+        byte[] buffer = new byte[4096];
+        using CancellationTokenSource timeout = new(Bound);
+        int n;
+        while ((n = await r.Server.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            got.Write(buffer, 0, n);
+            if (got.Length % (256 * 1024) < n)
+            {
+                await Task.Delay(20, timeout.Token); // the server falls behind now and then: the relay must wait for room
+            }
+        }
+
+        await writing.WaitAsync(Bound);
+        Assert.Equal(up, got.ToArray());
+    }
+
+    [Fact]
+    public async Task HalfClose_TheOtherDirectionGoesOn()
+    {
+        await using Relayed r = await Relayed.OpenAsync();
+        r.Client.Shutdown(SocketShutdown.Send); // the client is done sending, and still reads
+        byte[] one = new byte[1];
+        Assert.Equal(0, await r.Server.ReceiveAsync(one, SocketFlags.None).WaitAsync(Bound)); // the server sees the end
+
+        byte[] answer = Bytes(200_000, 4);
+        await WriteThenHalfCloseAsync(r.Server, answer);
+        Assert.Equal(answer, await ReadToEndAsync(r.Client).WaitAsync(Bound));
+        await r.Relay.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task Reset_EndsThePair()
+    {
+        await using Relayed r = await Relayed.OpenAsync();
+        r.Server.LingerState = new LingerOption(true, 0);
+        r.Server.Close(); // RST to side B
+        await r.Relay.WaitAsync(Bound);
+        Assert.False(r.Relay.IsFaulted);
+    }
+
+    [Fact]
+    public async Task Cancellation_EndsThePair_AnIdleOneToo()
+    {
+        using CancellationTokenSource cancel = new();
+        await using Relayed r = await Relayed.OpenAsync(cancel.Token);
+        await Task.Delay(50);
+        Assert.False(r.Relay.IsCompleted); // idle, both open: still relaying
+        cancel.Cancel();
+        await r.Relay.WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task ManyPairsAtOnce_EachGetsItsOwnBytes()
+    {
+        List<Relayed> pairs = [];
+        try
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                pairs.Add(await Relayed.OpenAsync());
+            }
+
+            await Task.WhenAll(pairs.Select(async (r, i) =>
+            {
+                for (int round = 0; round < 20; round++)
+                {
+                    byte[] request = Bytes(100 + (i * 37) + round, (i * 100) + round);
+                    await r.Client.SendAsync(request);
+                    byte[] atServer = await ReceiveExactlyAsync(r.Server, request.Length);
+                    Assert.Equal(request, atServer);
+                    await r.Server.SendAsync(atServer.Reverse().ToArray());
+                    Assert.Equal(request.Reverse().ToArray(), await ReceiveExactlyAsync(r.Client, request.Length));
+                }
+            })).WaitAsync(Bound);
+        }
+        finally
+        {
+            foreach (Relayed r in pairs)
+            {
+                await r.DisposeAsync();
+            }
+        }
+    }
+
+    private static byte[] Bytes(int n, int seed)
+    {
+        byte[] b = new byte[n];
+        new Random(seed).NextBytes(b);
+        return b;
+    }
+
+    private static async Task WriteThenHalfCloseAsync(Socket s, byte[] data)
+    {
+        for (int at = 0; at < data.Length; at += 100_000)
+        {
+            await s.SendAsync(data.AsMemory(at, Math.Min(100_000, data.Length - at)));
+        }
+
+        s.Shutdown(SocketShutdown.Send);
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Socket s)
+    {
+        MemoryStream got = new();
+        byte[] buffer = new byte[65536];
+        int n;
+        while ((n = await s.ReceiveAsync(buffer)) > 0)
+        {
+            got.Write(buffer, 0, n);
+        }
+
+        return got.ToArray();
+    }
+
+    private static async Task<byte[]> ReceiveExactlyAsync(Socket s, int n)
+    {
+        byte[] b = new byte[n];
+        int at = 0;
+        while (at < n)
+        {
+            int got = await s.ReceiveAsync(b.AsMemory(at));
+            Assert.True(got > 0, "the connection ended early");
+            at += got;
+        }
+
+        return b;
+    }
+
+    /// <summary>client ↔ A (accepted) | relay | B ↔ server (accepted), on loopback.</summary>
+    private sealed class Relayed : IAsyncDisposable
+    {
+        private Socket _a = null!;
+        private Socket _b = null!;
+
+        public Socket Client { get; private set; } = null!;
+
+        public Socket Server { get; private set; } = null!;
+
+        public Task Relay { get; private set; } = null!;
+
+        public static async Task<Relayed> OpenAsync(CancellationToken cancellationToken = default)
+        {
+            Relayed r = new();
+            (r.Client, r._a) = await ConnectedPairAsync();
+            (r._b, r.Server) = await ConnectedPairAsync();
+            r.Relay = SocketRelay.Shared.RelayAsync(r._a, r._b, cancellationToken);
+            return r;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            Server.Dispose();
+            await Relay.WaitAsync(Bound); // the closes end the pair
+            _a.Dispose();
+            _b.Dispose();
+        }
+
+        // (connecting side, accepted side): the accepted socket has had no async operation, as the forwarder hands them over.
+        private static async Task<(Socket Connecting, Socket Accepted)> ConnectedPairAsync()
+        {
+            using Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            Socket connecting = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            Task<Socket> accepted = listener.AcceptAsync();
+            await connecting.ConnectAsync(listener.LocalEndPoint!);
+            return (connecting, await accepted);
+        }
+    }
+}
