@@ -180,7 +180,7 @@ internal sealed unsafe class SocketRelay : IDisposable
                 }
                 else if (_pairs.TryGetValue(data >> 1, out Pair? pair))
                 {
-                    Pump(pair);
+                    Pump(pair, (int)(data & 1), events[i].Events);
                 }
             }
         }
@@ -224,14 +224,25 @@ internal sealed unsafe class SocketRelay : IDisposable
             pair.Id = ++_nextId;
             _pairs.Add(pair.Id, pair);
             Active = _pairs.Count;
-            Pump(pair); // bytes may already be waiting; also registers both sockets' interest
+            Pump(pair, side: 0, EPOLLIN | EPOLLOUT); // bytes may already be waiting; also registers both sockets' interest
+            if (_pairs.ContainsKey(pair.Id))
+            {
+                Pump(pair, side: 1, EPOLLIN | EPOLLOUT);
+            }
         }
     }
 
-    // Moves what can be moved in both directions without blocking, then sets each socket's epoll interest to what it waits for.
-    private void Pump(Pair pair)
+    // On readiness of one side's socket (side 0: A, 1: B): moves what can be moved without blocking in the direction it can
+    // read for (EPOLLIN) and the one it can write for (EPOLLOUT; both on EPOLLERR/EPOLLHUP, whose next call shows the error),
+    // then sets each socket's epoll interest to what it waits for. Only those directions: a recv that can only say EAGAIN
+    // is not made.
+    private void Pump(Pair pair, int side, uint ready)
     {
-        if (!Move(pair.ToB, pair.FdA, pair.FdB) || !Move(pair.ToA, pair.FdB, pair.FdA))
+        bool all = (ready & (EPOLLERR | EPOLLHUP)) != 0;
+        bool readable = all || (ready & EPOLLIN) != 0, writable = all || (ready & EPOLLOUT) != 0;
+        (Direction reads, int readFd, int readTo) = side == 0 ? (pair.ToB, pair.FdA, pair.FdB) : (pair.ToA, pair.FdB, pair.FdA);
+        (Direction writes, int writeFrom, int writeFd) = side == 0 ? (pair.ToA, pair.FdB, pair.FdA) : (pair.ToB, pair.FdA, pair.FdB);
+        if ((readable && !Move(reads, readFd, readTo)) || (writable && !Move(writes, writeFrom, writeFd)))
         {
             End(pair);
             return;
@@ -291,13 +302,6 @@ internal sealed unsafe class SocketRelay : IDisposable
             }
 
             d.Start = d.End = 0;
-            if (d.Eof)
-            {
-                Shutdown(to, SHUT_WR); // the end of stream passed on (a peer already gone shows at its next read)
-                d.Ended = true;
-                return true;
-            }
-
             nint got = Recv(from, d.Buffer, BufferBytes, MSG_DONTWAIT);
             if (got < 0)
             {
@@ -307,11 +311,31 @@ internal sealed unsafe class SocketRelay : IDisposable
 
             if (got == 0)
             {
-                d.Eof = true;
+                // End of stream, the buffer empty: passed on at once (a peer already gone shows at its next read).
+                Shutdown(to, SHUT_WR);
+                d.Ended = true;
+                return true;
             }
-            else
+
+            d.End = (int)got;
+            if (got < BufferBytes)
             {
-                d.End = (int)got;
+                // A short read drained the socket: send it, then leave the next read to epoll (level-triggered, it says when
+                // more came) rather than make a recv that would only say EAGAIN.
+                nint sent = Send(to, d.Buffer, (nuint)d.End, MSG_DONTWAIT | MSG_NOSIGNAL);
+                if (sent < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    return errno is EAGAIN or EINTR;
+                }
+
+                d.Start = (int)sent;
+                if (d.Start == d.End)
+                {
+                    d.Start = d.End = 0;
+                }
+
+                return true;
             }
         }
 
@@ -332,10 +356,9 @@ internal sealed unsafe class SocketRelay : IDisposable
         public byte* Buffer = (byte*)NativeMemory.Alloc(BufferBytes);
         public int Start;
         public int End;
-        public bool Eof;
-        public bool Ended;
+        public bool Ended; // end of stream read and passed on
 
-        public bool WantsRead => !Ended && !Eof && Start == End;
+        public bool WantsRead => !Ended && Start == End;
 
         public bool WantsWrite => !Ended && Start < End;
 

@@ -136,7 +136,14 @@ internal sealed class IngressForwarder : IAsyncDisposable
                 return;
             }
 
-            await SocketRelay.Shared.RelayAsync(client, app, _stop.Token).ConfigureAwait(false);
+            try
+            {
+                await SocketRelay.Shared.RelayAsync(client, app, _stop.Token).ConfigureAwait(false);
+            }
+            catch (IOException ex)
+            {
+                _log($"ingress: connection from {client.RemoteEndPoint} closed: the relay thread could not start: {ex.Message}");
+            }
         }
     }
 
