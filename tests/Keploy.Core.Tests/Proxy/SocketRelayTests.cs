@@ -118,6 +118,31 @@ public sealed class SocketRelayTests
         }
     }
 
+    [Fact]
+    public void ConnectUnregistered_ConnectsOrSaysWhyNot()
+    {
+        using Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        using Socket ok = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Assert.Null(SocketRelay.ConnectUnregistered(ok, listener.LocalEndPoint!, CancellationToken.None));
+        using Socket accepted = listener.Accept();
+        Assert.Equal(ok.LocalEndPoint, accepted.RemoteEndPoint);
+
+        // A port nobody listens on (taken, then freed): refused, said in words, never thrown.
+        int closed;
+        using (Socket probe = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            closed = ((IPEndPoint)probe.LocalEndPoint!).Port;
+        }
+
+        using Socket refused = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        string? why = SocketRelay.ConnectUnregistered(refused, new IPEndPoint(IPAddress.Loopback, closed), CancellationToken.None);
+        Assert.False(string.IsNullOrWhiteSpace(why));
+        Assert.Contains("refused", why, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static byte[] Bytes(int n, int seed)
     {
         byte[] b = new byte[n];
