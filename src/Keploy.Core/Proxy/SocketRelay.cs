@@ -99,8 +99,9 @@ internal sealed unsafe class SocketRelay : IDisposable
     /// <summary>
     /// Connects <paramref name="socket"/> to <paramref name="endPoint"/> without an async operation, so .NET's socket engine never
     /// registers it: a registered socket's readiness also wakes .NET's epoll thread and a thread-pool item per event while it is
-    /// relayed here (measured: 44% of the tool's CPU on the relay-only forwarder). A non-blocking <c>connect(2)</c>, then <c>poll(2)</c> for writability on
-    /// the calling thread in slices of 100 ms (at once on loopback) until connected, refused or cancelled.
+    /// relayed here (measured: 44% of the tool's CPU on the relay-only forwarder). A non-blocking <c>connect(2)</c>, then
+    /// <c>poll(2)</c> for writability on the calling thread in slices of 100 ms (at once on loopback) until connected, refused
+    /// or cancelled.
     /// </summary>
     /// <returns>Null when connected, else why not (one line).</returns>
     public static string? ConnectUnregistered(Socket socket, EndPoint endPoint, CancellationToken cancellationToken)
