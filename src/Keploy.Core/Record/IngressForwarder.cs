@@ -93,17 +93,11 @@ internal sealed class IngressForwarder : IAsyncDisposable
     /// <summary>
     /// Relays <paramref name="client"/> ↔ <paramref name="app"/> byte for byte, unparsed and unrecorded (a port excluded from
     /// recording): 64 KiB reads, each direction's end of stream passed on as a half-close (<c>shutdown(SHUT_WR)</c>), until both
-    /// directions ended or a side reset. Sockets are relayed on <see cref="SocketRelay"/>'s own thread where it runs (Linux
-    /// x86-64), other streams by stream copies. Usable as the handler given to <see cref="Start"/>.
+    /// directions ended or a side reset. Usable as the handler given to <see cref="Start"/>: a forwarder given it relays its
+    /// sockets on <see cref="SocketRelay"/>'s own thread instead where that runs (Linux x86-64), and calls it elsewhere.
     /// </summary>
     public static async Task RelayUntouchedAsync(Stream client, Stream app, CancellationToken cancellationToken)
     {
-        if (client is NetworkStream c && app is NetworkStream a && SocketRelay.IsSupported)
-        {
-            await SocketRelay.Shared.RelayAsync(c.Socket, a.Socket, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
         await Task.WhenAll(CopyThenHalfCloseAsync(client, app, cancellationToken), CopyThenHalfCloseAsync(app, client, cancellationToken)).ConfigureAwait(false);
     }
 
