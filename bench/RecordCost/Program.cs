@@ -29,7 +29,7 @@ string dir = Path.Combine(Path.GetTempPath(), "recordcost-" + Guid.NewGuid().ToS
 TestSetStore store = new(dir);
 string set = store.CreateNextTestSet();
 
-string only = args.Length > 1 ? args[1] : "all"; // "capture", "stages" or "writer" for one part only (e.g. under perf)
+string only = args.Length > 1 ? args[1] : "all"; // "capture", "stages", "format" or "writer" for one part only (e.g. under perf)
 Console.WriteLine($"RecordCost: {n} test cases per stage, {Environment.ProcessorCount} cores");
 
 // Ingress capture (what the ring-buffer thread does per exchange): the app's read and write bytes through
@@ -55,6 +55,21 @@ if (only is "all" or "capture")
     Time("Sanitizer request+response", i => { sanitizer.Request(capturedReq!); sanitizer.Response(capturedResp!); });
 }
 
+if (only is "format" or "direct")
+{
+    // Formatting only, for a profiler: the test case (from CreateTestCase) formatted n times.
+    var fnoise = new Dictionary<string, List<string>>(AutoNoise.Detect(resp), StringComparer.Ordinal);
+    TestCase ftc = HttpSpec.CreateTestCase("t", req, resp, fnoise, 5200);
+    if (only is "format")
+    {
+        Time("KeployYaml.FormatTestCase", i => KeployYaml.FormatTestCase(ftc));
+    }
+
+    var detected = AutoNoise.Detect(resp);
+    System.Text.StringBuilder fsb = new();
+    Time("HttpTestCaseText.Write", i => { fsb.Clear(); HttpTestCaseText.Write(fsb, "t", req, resp, detected, 5200, 1_795_000_000); _ = fsb.ToString(); });
+}
+
 if (only is "all" or "stages")
 {
 Time("AutoNoise.Detect", i => AutoNoise.Detect(resp));
@@ -62,6 +77,8 @@ var noise = new Dictionary<string, List<string>>(AutoNoise.Detect(resp), StringC
 Time("HttpSpec.CreateTestCase", i => HttpSpec.CreateTestCase($"t-{i}", req, resp, noise, 5200));
 TestCase tc = HttpSpec.CreateTestCase("t", req, resp, noise, 5200);
 Time("KeployYaml.FormatTestCase", i => KeployYaml.FormatTestCase(tc));
+System.Text.StringBuilder directSb = new();
+Time("HttpTestCaseText (noise+text)", i => { directSb.Clear(); HttpTestCaseText.Write(directSb, $"t-{i}", req, resp, AutoNoise.Detect(resp), 5200, 1_795_000_000); _ = directSb.ToString(); });
 string text = KeployYaml.FormatTestCase(tc);
 
 // Mocks: build (where the protocol builds fresh nodes) and format one mock as MockFileWriter does (ToNode, WriteDocument into a

@@ -45,12 +45,62 @@ public static class KeployTime
         return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out value);
     }
 
-    /// <summary>Formats like Go's <c>time.RFC3339Nano</c>: fraction with trailing zeros trimmed, <c>Z</c> for UTC.</summary>
+    /// <summary>Formats like Go's <c>time.RFC3339Nano</c>: fraction with trailing zeros trimmed, <c>Z</c> for UTC, else <c>+05:30</c>.</summary>
+    /// <remarks>Digit by digit into one buffer (every recorded test case and mock carries two timestamps; the format-string
+    /// version made four strings each). Years outside 0..9999 cannot occur in a <see cref="DateTimeOffset"/>.</remarks>
     public static string Format(DateTimeOffset value)
     {
-        string fraction = (value.Ticks % TimeSpan.TicksPerSecond).ToString("0000000", CultureInfo.InvariantCulture).TrimEnd('0');
-        string main = value.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        string offset = value.Offset == TimeSpan.Zero ? "Z" : value.ToString("zzz", CultureInfo.InvariantCulture);
-        return fraction.Length == 0 ? main + offset : main + "." + fraction + offset;
+        Span<char> buffer = stackalloc char[35];
+        DateTime local = value.DateTime;
+        Digits(buffer[..4], local.Year);
+        buffer[4] = '-';
+        Digits(buffer.Slice(5, 2), local.Month);
+        buffer[7] = '-';
+        Digits(buffer.Slice(8, 2), local.Day);
+        buffer[10] = 'T';
+        Digits(buffer.Slice(11, 2), local.Hour);
+        buffer[13] = ':';
+        Digits(buffer.Slice(14, 2), local.Minute);
+        buffer[16] = ':';
+        Digits(buffer.Slice(17, 2), local.Second);
+        int length = 19;
+        long fraction = value.Ticks % TimeSpan.TicksPerSecond;
+        if (fraction != 0)
+        {
+            buffer[length++] = '.';
+            Digits(buffer.Slice(length, 7), fraction);
+            length += 7;
+            while (buffer[length - 1] == '0')
+            {
+                length--;
+            }
+        }
+
+        TimeSpan offset = value.Offset;
+        if (offset == TimeSpan.Zero)
+        {
+            buffer[length++] = 'Z';
+        }
+        else
+        {
+            buffer[length++] = offset < TimeSpan.Zero ? '-' : '+';
+            long minutes = Math.Abs((long)offset.TotalMinutes);
+            Digits(buffer.Slice(length, 2), minutes / 60);
+            buffer[length + 2] = ':';
+            Digits(buffer.Slice(length + 3, 2), minutes % 60);
+            length += 5;
+        }
+
+        return new string(buffer[..length]);
+    }
+
+    // Writes value as exactly destination.Length decimal digits, zero-padded.
+    private static void Digits(Span<char> destination, long value)
+    {
+        for (int i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + (int)(value % 10));
+            value /= 10;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Text;
 using System.Threading.Channels;
 using Keploy.Core.Models;
 using Keploy.Core.Protocols.Http;
@@ -164,7 +165,23 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         () => HttpSpec.CreateTestCase(name, request, response, new Dictionary<string, List<string>>(AutoNoise.Detect(response), StringComparer.Ordinal), appPort),
         () => $"{request.Method} {request.Url} -> {response.StatusCode}",
         Stopwatch.GetTimestamp(),
-        ItemOverhead + request.Url.Length + request.Body.Bytes.Length + response.Body.Bytes.Length + HeaderChars(request.Header) + HeaderChars(response.Header));
+        ItemOverhead + request.Url.Length + request.Body.Bytes.Length + response.Body.Bytes.Length + HeaderChars(request.Header) + HeaderChars(response.Header))
+    {
+        Emit = text => EmitHttp(text, name, appPort, request, response),
+    };
+
+    // The test case text straight from the exchange (HttpTestCaseText, the same bytes as formatting Build's nodes), and the test
+    // case handed to `recorded`: its spec is built from the exchange only if a listener reads it.
+    private static TestCase EmitHttp(StringBuilder text, string name, int appPort, HttpRequestRecord request, HttpResponseRecord response)
+    {
+        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        SortedDictionary<string, List<string>> noise = AutoNoise.Detect(response);
+        string curl = HttpTestCaseText.Write(text, name, request, response, noise, appPort, created);
+        TestCase testCase = new() { Kind = "Http", Name = name };
+        testCase.DeferSpec(() => HttpSpec.CreateTestCase(name, request, response, new Dictionary<string, List<string>>(noise, StringComparer.Ordinal), appPort, created).Spec);
+        testCase.Curl = curl;
+        return testCase;
+    }
 
     private static long HeaderChars(Dictionary<string, string> headers)
     {
@@ -266,6 +283,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     {
         ChannelReader<Item> reader = _queue.Reader;
         ArrayBufferWriter<byte> batch = new(64 * 1024);
+        StringBuilder scratch = new(4096);
         List<(Item Item, TestCase TestCase, int Offset, int Length)> entries = [];
         Item? carried = null;
         while (true)
@@ -293,7 +311,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
                     await Task.Delay(young + SettleBatch).ConfigureAwait(false);
                 }
 
-                Format(item, batch, entries);
+                Format(item, scratch, batch, entries);
                 if (batch.WrittenCount >= MaxBatchBytes)
                 {
                     break;
@@ -369,18 +387,37 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         }
     }
 
-    private void Format(Item item, ArrayBufferWriter<byte> batch, List<(Item, TestCase, int, int)> entries)
+    private void Format(Item item, StringBuilder scratch, ArrayBufferWriter<byte> batch, List<(Item, TestCase, int, int)> entries)
     {
         try
         {
-            TestCase testCase = item.Build();
-            Prepare?.Invoke(testCase);
-            if (!TestCaseJournal.IsPlainName(testCase.Name))
+            if (!TestCaseJournal.IsPlainName(item.Name))
             {
-                throw new ArgumentException($"test case name '{testCase.Name}' is not a valid file name");
+                throw new ArgumentException($"test case name '{item.Name}' is not a valid file name");
             }
 
-            (int offset, int length) = TestCaseJournal.Frame(batch, testCase.Name, KeployYaml.FormatTestCase(testCase));
+            TestCase testCase;
+            string text;
+            Action<TestCase>? prepare = Prepare;
+            if (item.Emit is not null && prepare is null)
+            {
+                scratch.Clear();
+                testCase = item.Emit(scratch);
+                text = scratch.ToString();
+            }
+            else
+            {
+                testCase = item.Build();
+                prepare?.Invoke(testCase);
+                if (!TestCaseJournal.IsPlainName(testCase.Name))
+                {
+                    throw new ArgumentException($"test case name '{testCase.Name}' is not a valid file name");
+                }
+
+                text = KeployYaml.FormatTestCase(testCase);
+            }
+
+            (int offset, int length) = TestCaseJournal.Frame(batch, testCase.Name, text);
             testCase.FilePath = Path.Combine(_store.TestsDirectory(_testSetId), testCase.Name + ".yaml");
             entries.Add((item, testCase, offset, length));
         }
@@ -540,7 +577,12 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         }
     }
 
-    private sealed record Item(string Name, Func<TestCase> Build, Func<string> Summary, long Queued, long Bytes);
+    private sealed record Item(string Name, Func<TestCase> Build, Func<string> Summary, long Queued, long Bytes)
+    {
+        /// <summary>Writes the test case's file text straight into the builder and returns the test case (the fast path for
+        /// shapes that have one, taken while no <see cref="Prepare"/> is set); null to format <see cref="Build"/>'s nodes.</summary>
+        public Func<StringBuilder, TestCase>? Emit { get; init; }
+    }
 
     private readonly record struct Pending(string Name, long Offset, int Length);
 }

@@ -184,11 +184,11 @@ public static class KeployYamlWriter
                 WriteScalarTag(scalar);
                 if (style is ScalarStyle.Literal)
                 {
-                    WriteLiteral(text, child);
+                    Scalars.WriteLiteral(_out, text, child);
                     return;
                 }
 
-                WriteFlowScalar(text, style);
+                Scalars.WriteFlowScalar(_out, text, style);
             }
             else
             {
@@ -204,7 +204,7 @@ public static class KeployYamlWriter
             {
                 ScalarStyle style = SelectStyle(scalar, inFlow: false, isKey: true, out string text);
                 WriteScalarTag(scalar);
-                WriteFlowScalar(text, style);
+                Scalars.WriteFlowScalar(_out, text, style);
             }
             else
             {
@@ -223,12 +223,12 @@ public static class KeployYamlWriter
                     WriteScalarTag(scalar);
                     if (style == ScalarStyle.Literal)
                     {
-                        WriteLiteral(text, ChildIndent(indent, false));
+                        Scalars.WriteLiteral(_out, text, ChildIndent(indent, false));
                         _out.Length--; // WriteLiteral ends with a newline; the caller writes it.
                         return;
                     }
 
-                    WriteFlowScalar(text, style);
+                    Scalars.WriteFlowScalar(_out, text, style);
                     return;
                 }
 
@@ -306,25 +306,42 @@ public static class KeployYamlWriter
             }
         }
 
-        private static string? WrittenScalarTag(YamlScalarNode scalar)
+        private static string? WrittenScalarTag(YamlScalarNode scalar) =>
+            Scalars.WrittenTag(scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific ? "" : scalar.Tag.Value, scalar.Style);
+
+        private static string ShortTag(string tag) => Scalars.ShortTag(tag);
+
+        private static ScalarStyle SelectStyle(YamlScalarNode scalar, bool inFlow, bool isKey, out string text) =>
+            Scalars.SelectStyle(scalar.Value, scalar.Style, scalar.Tag.IsEmpty ? "" : scalar.Tag.Value, inFlow, isKey, out text);
+    }
+
+    /// <summary>
+    /// The scalar rules of the writer over plain values (text, requested style, tag), shared by the node writer and
+    /// <see cref="KeployYamlEmitter"/> so both write the same bytes for the same scalar.
+    /// </summary>
+    internal static class Scalars
+    {
+        /// <summary>The tag written before a scalar, or null: none for "" (or a non-specific tag), and core-schema tags only
+        /// when the style was read, not chosen (<see cref="ScalarStyle.Any"/>).</summary>
+        public static string? WrittenTag(string tag, ScalarStyle style)
         {
-            if (scalar.Tag.IsEmpty || scalar.Tag.IsNonSpecific)
+            if (tag.Length == 0 || tag is "!" or "?")
             {
                 return null;
             }
 
-            string tag = scalar.Tag.Value;
             if (tag is YamlTagPrefix + "str" or YamlTagPrefix + "int" or YamlTagPrefix + "float" or YamlTagPrefix + "bool"
                 or YamlTagPrefix + "null" or YamlTagPrefix + "timestamp")
             {
                 // Core-schema tags: the style decides how the value resolves; only keep an explicit tag that was read.
-                return scalar.Style == ScalarStyle.Any ? null : tag;
+                return style == ScalarStyle.Any ? null : tag;
             }
 
             return tag;
         }
 
-        private static string ShortTag(string tag)
+        /// <summary><c>!!name</c> for a tag:yaml.org,2002: tag, a local tag as is, else the verbatim <c>!&lt;tag&gt;</c>.</summary>
+        public static string ShortTag(string tag)
         {
             if (tag.StartsWith(YamlTagPrefix, StringComparison.Ordinal))
             {
@@ -334,10 +351,14 @@ public static class KeployYamlWriter
             return tag.StartsWith('!') ? tag : "!<" + tag + ">";
         }
 
-        private static ScalarStyle SelectStyle(YamlScalarNode scalar, bool inFlow, bool isKey, out string text)
+        /// <summary>The style a scalar is written in, and its text (<c>null</c> for a null value).</summary>
+        /// <param name="value">The scalar's value; null is written <c>null</c>.</param>
+        /// <param name="style">The requested style (<see cref="ScalarStyle.Any"/> for a fresh string).</param>
+        /// <param name="tag">The full tag (<c>tag:yaml.org,2002:binary</c>) or "" for none.</param>
+        public static ScalarStyle SelectStyle(string? value, ScalarStyle style, string tag, bool inFlow, bool isKey, out string text)
         {
-            text = scalar.Value ?? "";
-            ScalarStyle requested = scalar.Style;
+            text = value ?? "";
+            ScalarStyle requested = style;
             if (requested == ScalarStyle.Plain && IsPlainInteger(text))
             {
                 // Plain digits (an optional leading '-'): plain in block and flow context, key or value (Analyze finds no
@@ -345,14 +366,15 @@ public static class KeployYamlWriter
                 return ScalarStyle.Plain;
             }
 
-            (ScalarAnalysis a, bool nonString) = ScalarFacts.Of(text);
+            // Whether plain text reads back as a non-string only matters for a fresh string (Any); other styles need only the
+            // analysis, so per-mock texts (timestamps, ids) neither run the resolver's regexes nor fill the cache.
+            (ScalarAnalysis a, bool nonString) = requested == ScalarStyle.Any ? ScalarFacts.Of(text) : (ScalarFacts.AnalysisOf(text), false);
             if (requested == ScalarStyle.Any)
             {
-                string tag = scalar.Tag.IsEmpty ? "" : scalar.Tag.Value;
-                if (scalar.Value is null || tag is YamlTagPrefix + "int" or YamlTagPrefix + "float" or YamlTagPrefix + "bool"
+                if (value is null || tag is YamlTagPrefix + "int" or YamlTagPrefix + "float" or YamlTagPrefix + "bool"
                     or YamlTagPrefix + "null" or YamlTagPrefix + "timestamp")
                 {
-                    if (scalar.Value is null)
+                    if (value is null)
                     {
                         text = "null";
                     }
@@ -363,7 +385,7 @@ public static class KeployYamlWriter
                 {
                     requested = inFlow ? ScalarStyle.DoubleQuoted : ScalarStyle.Literal;
                 }
-                else if (nonString && WrittenScalarTag(scalar) is null)
+                else if (nonString && WrittenTag(tag, style) is null)
                 {
                     requested = ScalarStyle.DoubleQuoted;
                 }
@@ -407,7 +429,7 @@ public static class KeployYamlWriter
             return requested;
         }
 
-        private static bool IsPlainInteger(string text)
+        internal static bool IsPlainInteger(string text)
         {
             int start = text.Length > 1 && text[0] == '-' ? 1 : 0;
             if (text.Length == 0 || text.Length > 20)
@@ -426,95 +448,97 @@ public static class KeployYamlWriter
             return true;
         }
 
-        private void WriteFlowScalar(string text, ScalarStyle style)
+        /// <summary>Writes a plain, single-quoted or double-quoted scalar on the current line.</summary>
+        public static void WriteFlowScalar(StringBuilder output, string text, ScalarStyle style)
         {
             switch (style)
             {
                 case ScalarStyle.Plain:
-                    _out.Append(text);
+                    output.Append(text);
                     break;
                 case ScalarStyle.SingleQuoted:
                     // Each ' doubled, appended in runs (no replaced copy of the text).
-                    _out.Append('\'');
+                    output.Append('\'');
                     ReadOnlySpan<char> rest = text;
                     int quote;
                     while ((quote = rest.IndexOf('\'')) >= 0)
                     {
-                        _out.Append(rest[..(quote + 1)]).Append('\'');
+                        output.Append(rest[..(quote + 1)]).Append('\'');
                         rest = rest[(quote + 1)..];
                     }
 
-                    _out.Append(rest).Append('\'');
+                    output.Append(rest).Append('\'');
                     break;
                 default:
-                    WriteDoubleQuoted(text);
+                    WriteDoubleQuoted(output, text);
                     break;
             }
         }
 
-        private void WriteDoubleQuoted(string text)
+        private static void WriteDoubleQuoted(StringBuilder output, string text)
         {
-            _out.Append('"');
+            output.Append('"');
             for (int i = 0; i < text.Length; i++)
             {
                 char c = text[i];
                 switch (c)
                 {
-                    case '\0': _out.Append("\\0"); continue;
-                    case '\a': _out.Append("\\a"); continue;
-                    case '\b': _out.Append("\\b"); continue;
-                    case '\t': _out.Append("\\t"); continue;
-                    case '\n': _out.Append("\\n"); continue;
-                    case '\v': _out.Append("\\v"); continue;
-                    case '\f': _out.Append("\\f"); continue;
-                    case '\r': _out.Append("\\r"); continue;
-                    case '\x1b': _out.Append("\\e"); continue;
-                    case '"': _out.Append("\\\""); continue;
-                    case '\\': _out.Append("\\\\"); continue;
-                    case '\u0085': _out.Append("\\N"); continue;
-                    case '\u00a0': _out.Append("\\_"); continue;
-                    case '\u2028': _out.Append("\\L"); continue;
-                    case '\u2029': _out.Append("\\P"); continue;
+                    case '\0': output.Append("\\0"); continue;
+                    case '\a': output.Append("\\a"); continue;
+                    case '\b': output.Append("\\b"); continue;
+                    case '\t': output.Append("\\t"); continue;
+                    case '\n': output.Append("\\n"); continue;
+                    case '\v': output.Append("\\v"); continue;
+                    case '\f': output.Append("\\f"); continue;
+                    case '\r': output.Append("\\r"); continue;
+                    case '\x1b': output.Append("\\e"); continue;
+                    case '"': output.Append("\\\""); continue;
+                    case '\\': output.Append("\\\\"); continue;
+                    case '\u0085': output.Append("\\N"); continue;
+                    case '\u00a0': output.Append("\\_"); continue;
+                    case '\u2028': output.Append("\\L"); continue;
+                    case '\u2029': output.Append("\\P"); continue;
                 }
 
                 if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                 {
-                    _out.Append(c).Append(text[i + 1]);
+                    output.Append(c).Append(text[i + 1]);
                     i++;
                     continue;
                 }
 
                 if (ScalarAnalysis.IsPrintable(c))
                 {
-                    _out.Append(c);
+                    output.Append(c);
                 }
                 else if (c <= 0xFF)
                 {
-                    _out.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
+                    output.Append("\\x").Append(((int)c).ToString("X2", CultureInfo.InvariantCulture));
                 }
                 else
                 {
-                    _out.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                    output.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
                 }
             }
 
-            _out.Append('"');
+            output.Append('"');
         }
 
         // "|", "|-", "|+" (yaml.v3 write_block_scalar_hints); text never starts with a space or break here.
-        private void WriteLiteral(string text, int indent)
+        /// <summary>Writes a literal block scalar (header, then each line at <paramref name="indent"/>), ending with a newline.</summary>
+        public static void WriteLiteral(StringBuilder output, string text, int indent)
         {
-            _out.Append('|');
+            output.Append('|');
             if (text.Length == 0 || text[^1] != '\n')
             {
-                _out.Append('-');
+                output.Append('-');
             }
             else if (text.Length == 1 || text[^2] == '\n')
             {
-                _out.Append('+');
+                output.Append('+');
             }
 
-            _out.Append('\n');
+            output.Append('\n');
             if (text.Length == 0)
             {
                 return;
@@ -528,11 +552,11 @@ public static class KeployYamlWriter
                 ReadOnlySpan<char> line = end < 0 ? body : body[..end];
                 if (line.Length > 0)
                 {
-                    WriteIndent(indent);
-                    _out.Append(line);
+                    output.Append(' ', indent);
+                    output.Append(line);
                 }
 
-                _out.Append('\n');
+                output.Append('\n');
                 if (end < 0)
                 {
                     break;
@@ -562,6 +586,10 @@ internal static class ScalarFacts
 
     // ConcurrentDictionary.Count takes every lock; once the cache is full each miss paid it (14% of the recorder's CPU under pgbench).
     private static int s_count;
+
+    /// <summary>The analysis of <paramref name="text"/> alone: remembered when known, else computed and not remembered.</summary>
+    public static ScalarAnalysis AnalysisOf(string text) =>
+        text.Length <= MaxLength && Cache.TryGetValue(text, out (ScalarAnalysis Analysis, bool) known) ? known.Analysis : ScalarAnalysis.Analyze(text);
 
     /// <summary>The analysis of <paramref name="text"/> and whether plain it would read back as a non-string.</summary>
     public static (ScalarAnalysis Analysis, bool NonString) Of(string text)

@@ -350,16 +350,12 @@ public static class HttpSpec
     }
 
     // Strings that would read back as something else when plain ("", "164", "true") are double-quoted; the storage writer may restyle.
-    internal static YamlScalarNode Str(string value)
-    {
-        YamlScalarNode node = new(value);
-        if (value.Length == 0 || LooksLikeNonString(value))
-        {
-            node.Style = ScalarStyle.DoubleQuoted;
-        }
+    internal static YamlScalarNode Str(string value) => new(value) { Style = StrStyle(value) };
 
-        return node;
-    }
+    /// <summary>The style <see cref="Str"/> gives <paramref name="value"/>: double-quoted when empty or when plain text would
+    /// read back as a non-string, else <see cref="ScalarStyle.Any"/>.</summary>
+    internal static ScalarStyle StrStyle(string value) =>
+        value.Length == 0 || LooksLikeNonString(value) ? ScalarStyle.DoubleQuoted : ScalarStyle.Any;
 
     private static bool LooksLikeNonString(string value) =>
         value is "~" or "null" or "Null" or "NULL" or "true" or "false" or "True" or "False" or "TRUE" or "FALSE" or "yes" or "no"
