@@ -93,6 +93,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
     private int _unsynced;
     private int _written;
     private int _materialised;
+    private readonly string _testsDirectory;
     private int _waits;
     private long _lastWaitLog;
 
@@ -112,6 +113,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
         _capacity = queueByteCapacity;
         _store = store;
         _testSetId = testSetId;
+        _testsDirectory = store.TestsDirectory(testSetId);
         _mocks = mocks;
         _recorded = recorded;
         _log = log;
@@ -418,7 +420,7 @@ internal sealed class TestCaseWriter : IAsyncDisposable
             }
 
             (int offset, int length) = TestCaseJournal.Frame(batch, testCase.Name, text);
-            testCase.FilePath = Path.Combine(_store.TestsDirectory(_testSetId), testCase.Name + ".yaml");
+            testCase.FilePath = Path.Join(_testsDirectory, testCase.Name + ".yaml");
             entries.Add((item, testCase, offset, length));
         }
         catch (Exception ex)
