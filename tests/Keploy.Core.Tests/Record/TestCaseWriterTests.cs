@@ -69,8 +69,9 @@ public class TestCaseWriterTests
         const int count = 400;
         var exchanges = Enumerable.Range(1, count).Select(Exchange).ToArray();
         var recorded = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var handed = new System.Collections.Concurrent.ConcurrentDictionary<string, TestCase>();
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        TestCaseWriter writer = new(store, set, mocks: null, (tc, _) => recorded.Add(tc.FilePath!), log.Enqueue);
+        TestCaseWriter writer = new(store, set, mocks: null, (tc, _) => { recorded.Add(tc.FilePath!); handed[tc.Name] = tc; }, log.Enqueue);
         Assert.True(File.Exists(store.JournalPath(set)));
         for (int i = 0; i < count; i++)
         {
@@ -103,6 +104,8 @@ public class TestCaseWriterTests
             (HttpRequestRecord req, HttpResponseRecord resp) = exchanges[i];
             TestCase expected = HttpSpec.CreateTestCase($"test-{i + 1}", req, resp, new(AutoNoise.Detect(resp), StringComparer.Ordinal), 5200, created);
             Assert.Equal(Encoding.UTF8.GetBytes(KeployYaml.FormatTestCase(expected)), actual);
+            // The test case handed to listeners (its spec built on first read) is the one in the file.
+            Assert.Equal(Encoding.UTF8.GetBytes(KeployYaml.FormatTestCase(handed[$"test-{i + 1}"])), actual);
         }
     }
 
