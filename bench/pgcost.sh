@@ -19,7 +19,7 @@ for script in ${SCRIPTS:-select-only tpcb}; do
   cmd="pgbench $flag -n -c 4 -j 2 -T $dur"
   d="$(PGPORT=$pg_port $cmd 2>&1 | sed -n 's/.*tps = \([0-9.]*\) (without.*/\1/p')"
   mkdir -p "$work/r-$script"
-  ( cd "$work/r-$script" && PGPORT=$pg_port DOTNET_PerfMapEnabled=${perfmode:+1}${perfmode:-0} exec dotnet "$tool" record --proxy-port "$(free_port)" -c "$cmd" >"$work/r-$script/out" 2>&1 ) &
+  ( cd "$work/r-$script" && PGPORT=$pg_port DOTNET_PerfMapEnabled=$([[ -n $perfmode ]] && echo 1 || echo 0) DOTNET_EnableWriteXorExecute=$([[ -n $perfmode ]] && echo 0 || echo 1) exec dotnet "$tool" record --proxy-port "$(free_port)" -c "$cmd" >"$work/r-$script/out" 2>&1 ) &
   pid=$!
   last=0
   if [[ -n "$perfmode" ]]; then sleep 3; perf record -F 999 -g -p $pid -o "$work/perf-$script.data" -- sleep $((dur-4)) >/dev/null 2>&1 || true; fi

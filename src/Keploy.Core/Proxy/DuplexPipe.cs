@@ -20,6 +20,12 @@ internal sealed class DuplexPipe : IDuplexPipe, IAsyncDisposable
 
     public PipeWriter Output { get; }
 
+    /// <summary>
+    /// The socket, for a recorder that hands the connection to <see cref="SocketRelay"/> once <see cref="Input"/> has no read in
+    /// flight and <see cref="Output"/> is flushed (neither is used afterwards; disposing the pipe still closes the socket).
+    /// </summary>
+    public Socket Socket => _socket;
+
     /// <summary>Wraps a connected socket; disposing the pipe closes the socket.</summary>
     public static DuplexPipe Create(Socket socket)
     {

@@ -9,6 +9,7 @@ namespace Keploy.Core.Proxy;
 internal static unsafe partial class LinuxSockets
 {
     internal const int EAGAIN = 11;
+    internal const int ENOENT = 2;
     internal const int EINTR = 4;
     internal const int EPOLL_CLOEXEC = 0x80000;
     internal const int EPOLL_CTL_ADD = 1;
@@ -61,4 +62,67 @@ internal static unsafe partial class LinuxSockets
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     internal static partial int Close(int fd);
+
+    private static int[]? _pollers;
+
+    /// <summary>
+    /// Takes <paramref name="socket"/> out of .NET's own epoll sets, so that once it is relayed by <see cref="SocketRelay"/> its
+    /// readiness no longer wakes .NET's socket thread (and a thread-pool item) as well. .NET registers a socket once, at its
+    /// first asynchronous operation, and never changes or removes that registration (SocketAsyncEngine.Unix.cs: RegisterCore adds
+    /// it, UnregisterSocket only forgets the handle; the kernel drops it at close), so removing it is invisible to .NET as long
+    /// as no asynchronous operation is made on the socket afterwards. The sets are the process's eventpoll descriptors
+    /// (/proc/self/fd, found once: .NET's are created with its first socket and never closed); a set that does not hold the
+    /// socket answers ENOENT, which is ignored. Returns how many sets held it.
+    /// </summary>
+    /// <param name="socket">A socket with no asynchronous operation in flight, and none to come.</param>
+    /// <param name="except">An epoll descriptor to leave alone (the relay's own), or -1.</param>
+    internal static int DetachFromRuntimePoller(System.Net.Sockets.Socket socket, int except)
+    {
+        int[] pollers = _pollers ??= FindEpollDescriptors();
+        int fd = (int)socket.Handle;
+        int removed = 0;
+        EpollEvent unused = default;
+        foreach (int epfd in pollers)
+        {
+            if (epfd != except && EpollCtl(epfd, EPOLL_CTL_DEL, fd, &unused) == 0)
+            {
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    /// <summary>The process's open epoll descriptors (their /proc/self/fd link reads <c>anon_inode:[eventpoll]</c>).</summary>
+    internal static int[] FindEpollDescriptors()
+    {
+        // What cannot be read is skipped: a socket then stays registered with .NET too (more wake-ups, the same bytes).
+        List<int> found = new();
+        string[] entries;
+        try
+        {
+            entries = Directory.GetFileSystemEntries("/proc/self/fd");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Array.Empty<int>();
+        }
+
+        foreach (string path in entries)
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(path), out int fd) && new FileInfo(path).LinkTarget == "anon_inode:[eventpoll]")
+                {
+                    found.Add(fd);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // closed meanwhile
+            }
+        }
+
+        return found.ToArray();
+    }
 }

@@ -36,6 +36,13 @@ internal interface IRelayParser
 
     /// <summary>The one log line when <paramref name="ex"/> is this protocol's malformed-traffic exception, else null.</summary>
     string? Malformed(Exception ex);
+
+    /// <summary>
+    /// True once the pump should stop after the read just relayed and observed, so the recorder can hand the connection to
+    /// <see cref="SocketRelay"/> (see <see cref="RecordingRelay.PumpAsync"/>). Read once per read, after <see cref="Observe"/>.
+    /// Only for parsers that do not <see cref="RelayPartial"/>.
+    /// </summary>
+    bool HandOff => false;
 }
 
 /// <summary>
@@ -48,20 +55,36 @@ internal static class RecordingRelay
 {
     /// <summary>
     /// Relays <paramref name="from"/> to <paramref name="to"/> until <paramref name="from"/> completes, the peer stops reading, or
-    /// <paramref name="both"/> is cancelled; completes <paramref name="to"/> at the end. Never throws: failures cancel
-    /// <paramref name="both"/> (ending the other direction too) and are reported through <paramref name="log"/> when they concern
-    /// the protocol.
+    /// <paramref name="both"/> is cancelled; completes <paramref name="to"/> at the end and returns null. Never throws: failures
+    /// cancel <paramref name="both"/> (ending the other direction too) and are reported through <paramref name="log"/> when they
+    /// concern the protocol.
     /// </summary>
-    public static async Task PumpAsync(PipeReader from, PipeWriter to, IRelayParser parser, CancellationTokenSource both, Action<string> log)
+    /// <returns>
+    /// Null when the direction ended. Otherwise the pump stopped for a hand-off, leaving <paramref name="to"/> open and no read in
+    /// flight on <paramref name="from"/>, and returns the bytes it read but did not take (everything read past the last complete
+    /// message; nothing of them was relayed or observed): when <see cref="IRelayParser.HandOff"/> turned true after a read, or when
+    /// a read of <paramref name="from"/> was cancelled with <see cref="PipeReader.CancelPendingRead"/> (the recorder's way to stop
+    /// the other direction).
+    /// </returns>
+    public static async Task<byte[]?> PumpAsync(PipeReader from, PipeWriter to, IRelayParser parser, CancellationTokenSource both, Action<string> log)
     {
         CancellationToken ct = both.Token;
         long relayed = 0; // bytes at the start of the unconsumed buffer already sent on (RelayPartial)
+        bool handedOff = false;
         try
         {
             while (true)
             {
                 ReadResult result = await from.ReadAsync(ct).ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
+                if (result.IsCanceled && !parser.RelayPartial)
+                {
+                    byte[] unread = buffer.ToArray();
+                    from.AdvanceTo(buffer.End);
+                    handedOff = true;
+                    return unread;
+                }
+
                 DateTimeOffset now = DateTimeOffset.UtcNow;
                 bool first = parser.ObserveFirst;
                 bool partial = parser.RelayPartial;
@@ -102,6 +125,14 @@ internal static class RecordingRelay
                 }
 
                 relayed = Math.Max(end, relayed) - taken;
+                if (!partial && parser.HandOff)
+                {
+                    byte[] rest = buffer.Slice(taken).ToArray();
+                    from.AdvanceTo(buffer.End);
+                    handedOff = true;
+                    return rest;
+                }
+
                 from.AdvanceTo(buffer.GetPosition(taken), buffer.End);
                 if (result.IsCompleted)
                 {
@@ -129,7 +160,12 @@ internal static class RecordingRelay
         }
         finally
         {
-            await to.CompleteAsync().ConfigureAwait(false);
+            if (!handedOff)
+            {
+                await to.CompleteAsync().ConfigureAwait(false);
+            }
         }
+
+        return null;
     }
 }

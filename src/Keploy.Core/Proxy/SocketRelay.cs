@@ -20,8 +20,11 @@ namespace Keploy.Core.Proxy;
 /// cost; that switch is process-wide (it slowed the recording paths, and delayed the app's exit by 2 s on replay), so the
 /// relay has its own loop instead.</para>
 /// <para>The sockets stay owned by the caller, who closes them after the task completes; this class never closes them. They must
-/// not be used otherwise while relayed, and should never have had an async operation (connect them with
-/// <see cref="ConnectUnregistered"/>, accept them with an accept that is awaited on the listener only). A pair ends when both directions ended (end of stream
+/// not be used otherwise while relayed, and must have no async operation in flight. A socket that had one is taken out of .NET's
+/// epoll set (<see cref="LinuxSockets.DetachFromRuntimePoller"/>), so no async operation may follow on it; one that never had one
+/// (connected with <see cref="ConnectUnregistered"/>, accepted by an accept awaited on the listener only) was never in it. A
+/// recorder hands over a connection whose first messages it relayed itself (the PostgreSQL startup), with a tap
+/// (<see cref="IRelayTap"/>) that sees every later byte. A pair ends when both directions ended (end of stream
 /// read and passed on), when either side fails (a reset: <c>ECONNRESET</c>, <c>EPIPE</c>), or when the token is cancelled;
 /// the task then completes (never faults). Linux x86-64 only (<see cref="IsSupported"/>); elsewhere use a stream copy.</para>
 /// </remarks>
@@ -36,7 +39,8 @@ internal sealed unsafe class SocketRelay : IDisposable
     private const int MaxEvents = 256;
     private const ulong WakeToken = ulong.MaxValue;
 
-    private static readonly Lazy<SocketRelay> SharedRelay = new(() => new SocketRelay(), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<SocketRelay> SharedRelay = new(() => new SocketRelay("keploy-socket-relay"), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<SocketRelay> RecordingRelay = new(() => new SocketRelay("keploy-record-relay"), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly int _epoll;
     private readonly int _wake;
@@ -46,7 +50,7 @@ internal sealed unsafe class SocketRelay : IDisposable
     private ulong _nextId;
     private volatile bool _stopping;
 
-    private SocketRelay()
+    private SocketRelay(string threadName)
     {
         _epoll = EpollCreate1(EPOLL_CLOEXEC);
         if (_epoll < 0)
@@ -64,7 +68,7 @@ internal sealed unsafe class SocketRelay : IDisposable
 
         EpollEvent ev = new() { Events = EPOLLIN, Data = WakeToken };
         EpollCtl(_epoll, EPOLL_CTL_ADD, _wake, &ev);
-        _thread = new Thread(Loop) { IsBackground = true, Name = "keploy-socket-relay" };
+        _thread = new Thread(Loop) { IsBackground = true, Name = threadName };
         _thread.Start();
     }
 
@@ -75,6 +79,14 @@ internal sealed unsafe class SocketRelay : IDisposable
     /// <exception cref="IOException">epoll or eventfd could not be created.</exception>
     public static SocketRelay Shared => SharedRelay.Value;
 
+    /// <summary>
+    /// The process's relay for recorded connections (<see cref="RelayAsync(Socket, Socket, IRelayTap, CancellationToken)"/>
+    /// with a tap): a thread of its own, so a recorder whose writer is behind (its tap then waits) never slows the pairs
+    /// relayed untouched on <see cref="Shared"/>.
+    /// </summary>
+    /// <exception cref="IOException">epoll or eventfd could not be created.</exception>
+    public static SocketRelay Recording => RecordingRelay.Value;
+
     /// <summary>Pairs being relayed now.</summary>
     public int Active { get; private set; }
 
@@ -83,10 +95,20 @@ internal sealed unsafe class SocketRelay : IDisposable
     /// failed or <paramref name="cancellationToken"/> is cancelled; the task then completes, on a thread-pool thread.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The relay was disposed.</exception>
-    public Task RelayAsync(Socket a, Socket b, CancellationToken cancellationToken)
+    public Task RelayAsync(Socket a, Socket b, CancellationToken cancellationToken) => RelayAsync(a, b, tap: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RelayAsync(Socket, Socket, CancellationToken)"/>, with every byte read from either side shown to
+    /// <paramref name="tap"/> on the relay's thread, in the order read: an answer is never shown before the request it answers.
+    /// The pair ends when the tap returns false.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The relay was disposed.</exception>
+    public Task RelayAsync(Socket a, Socket b, IRelayTap? tap, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
-        Pair pair = new(a, b);
+        LinuxSockets.DetachFromRuntimePoller(a, _epoll);
+        LinuxSockets.DetachFromRuntimePoller(b, _epoll);
+        Pair pair = new(a, b, tap);
         if (cancellationToken.CanBeCanceled)
         {
             pair.Cancellation = cancellationToken.UnsafeRegister(static state => { var (relay, p) = ((SocketRelay, Pair))state!; relay.Post(p, add: false); }, (this, pair));
@@ -322,12 +344,23 @@ internal sealed unsafe class SocketRelay : IDisposable
             if (got < BufferBytes)
             {
                 // A short read drained the socket: send it, then leave the next read to epoll (level-triggered, it says when
-                // more came) rather than make a recv that would only say EAGAIN.
+                // more came) rather than make a recv that would only say EAGAIN. The tap sees the bytes after the send (the
+                // peer does not wait for the recording) and before anything else is read on this thread.
                 nint sent = Send(to, d.Buffer, (nuint)d.End, MSG_DONTWAIT | MSG_NOSIGNAL);
                 if (sent < 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
-                    return errno is EAGAIN or EINTR;
+                    if (errno is not (EAGAIN or EINTR))
+                    {
+                        return false;
+                    }
+
+                    sent = 0;
+                }
+
+                if (d.Tap is { } shortTap && !shortTap.Received(d.FromA, new ReadOnlySpan<byte>(d.Buffer, (int)got)))
+                {
+                    return false;
                 }
 
                 d.Start = (int)sent;
@@ -337,6 +370,11 @@ internal sealed unsafe class SocketRelay : IDisposable
                 }
 
                 return true;
+            }
+
+            if (d.Tap is { } tap && !tap.Received(d.FromA, new ReadOnlySpan<byte>(d.Buffer, (int)got)))
+            {
+                return false;
             }
         }
 
@@ -352,8 +390,10 @@ internal sealed unsafe class SocketRelay : IDisposable
         pair.Finish();
     }
 
-    private sealed class Direction
+    private sealed class Direction(IRelayTap? tap, bool fromA)
     {
+        public readonly IRelayTap? Tap = tap;
+        public readonly bool FromA = fromA;
         public byte* Buffer = (byte*)NativeMemory.Alloc(BufferBytes);
         public int Start;
         public int End;
@@ -370,15 +410,15 @@ internal sealed unsafe class SocketRelay : IDisposable
         }
     }
 
-    private sealed class Pair(Socket a, Socket b)
+    private sealed class Pair(Socket a, Socket b, IRelayTap? tap)
     {
         // The Socket objects keep the descriptors open (and alive) while relayed.
         public readonly Socket A = a;
         public readonly Socket B = b;
         public readonly int FdA = (int)a.Handle;
         public readonly int FdB = (int)b.Handle;
-        public readonly Direction ToB = new();
-        public readonly Direction ToA = new();
+        public readonly Direction ToB = new(tap, fromA: true);
+        public readonly Direction ToA = new(tap, fromA: false);
         public readonly TaskCompletionSource Done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public ulong Id;
         public uint InterestA;
@@ -400,4 +440,17 @@ internal sealed unsafe class SocketRelay : IDisposable
             Done.TrySetResult();
         }
     }
+}
+
+/// <summary>
+/// What a recorder sees of a pair relayed by <see cref="SocketRelay"/>: every chunk of bytes as read, on the relay's thread.
+/// It must not block for long (every pair of that relay waits) and must copy what it keeps (the span is the relay's buffer).
+/// </summary>
+internal interface IRelayTap
+{
+    /// <summary>
+    /// Bytes just read from A (<paramref name="fromA"/>) or from B, already sent on or about to be. False ends the pair (the tap
+    /// logs why, e.g. malformed traffic).
+    /// </summary>
+    bool Received(bool fromA, ReadOnlySpan<byte> bytes);
 }

@@ -143,6 +143,154 @@ public sealed class SocketRelayTests
         Assert.Contains("refused", why, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task Tap_SeesEveryByteOfBothDirectionsInOrder_AndFalseEndsThePair()
+    {
+        RecordingTap tap = new();
+        await using Relayed r = await Relayed.OpenAsync(tap: tap);
+        List<byte[]> sentUp = [], sentDown = [];
+        for (int round = 0; round < 30; round++)
+        {
+            // Request, then its answer: the tap must show the request first (one thread reads both, in order).
+            byte[] request = Bytes(10 + (round * 4099 % 150_000), round);
+            await r.Client.SendAsync(request);
+            Assert.Equal(request, await ReceiveExactlyAsync(r.Server, request.Length).WaitAsync(Bound));
+            byte[] answer = Bytes(1 + (round * 7919 % 90_000), 1000 + round);
+            await r.Server.SendAsync(answer);
+            Assert.Equal(answer, await ReceiveExactlyAsync(r.Client, answer.Length).WaitAsync(Bound));
+            sentUp.Add(request);
+            sentDown.Add(answer);
+        }
+
+        Assert.Equal(sentUp.SelectMany(b => b).ToArray(), tap.Bytes(fromA: true));
+        Assert.Equal(sentDown.SelectMany(b => b).ToArray(), tap.Bytes(fromA: false));
+        Assert.True(tap.OrderHolds(sentUp.Select(b => (long)b.Length).ToList(), sentDown.Select(b => (long)b.Length).ToList()), "an answer was shown before its request");
+
+        tap.Refuse = true;
+        await r.Client.SendAsync(new byte[] { 1, 2, 3 });
+        await r.Relay.WaitAsync(Bound); // the tap said no: the pair ends
+        Assert.False(r.Relay.IsFaulted);
+    }
+
+    [Fact]
+    public async Task SocketsUsedAsynchronouslyBefore_AreTakenOutOfTheRuntimesEpollSet()
+    {
+        (Socket client, Socket a) = await Relayed.ConnectedPairAsync();
+        (Socket b, Socket server) = await Relayed.ConnectedPairAsync();
+        using (client)
+        using (server)
+        using (a)
+        using (b)
+        {
+            // An awaited receive on each relayed socket: .NET's socket engine registers it in its epoll set, as a recorder's
+            // pipes do before the hand-off.
+            Task<int> readA = a.ReceiveAsync(new byte[1].AsMemory()).AsTask();
+            Task<int> readB = b.ReceiveAsync(new byte[1].AsMemory()).AsTask();
+            await client.SendAsync(new byte[] { 7 });
+            await server.SendAsync(new byte[] { 8 });
+            Assert.Equal(1, await readA.WaitAsync(Bound));
+            Assert.Equal(1, await readB.WaitAsync(Bound));
+            Assert.Contains(EpollSetsHolding((int)a.Handle), set => !set.Relay); // .NET's own set holds it now
+
+            Task relay = SocketRelay.Shared.RelayAsync(a, b, CancellationToken.None);
+            Assert.Empty(EpollSetsHolding((int)a.Handle).Where(set => !set.Relay));
+            Assert.Empty(EpollSetsHolding((int)b.Handle).Where(set => !set.Relay));
+            byte[] ping = Bytes(70_000, 9);
+            await client.SendAsync(ping);
+            Assert.Equal(ping, await ReceiveExactlyAsync(server, ping.Length).WaitAsync(Bound));
+            client.Dispose();
+            server.Dispose();
+            await relay.WaitAsync(Bound);
+        }
+    }
+
+    // The eventpoll descriptors of this process whose /proc/self/fdinfo lists fd as a target ("tfd: N"), and whether each is a
+    // relay's own (the one whose targets include only relayed sockets: it is not one .NET made, found by its eventfd wake-up).
+    private static List<(int Epoll, bool Relay)> EpollSetsHolding(int fd)
+    {
+        List<(int, bool)> sets = [];
+        foreach (int epfd in LinuxSockets.FindEpollDescriptors())
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines($"/proc/self/fdinfo/{epfd}");
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            List<int> targets = lines.Where(l => l.StartsWith("tfd:", StringComparison.Ordinal))
+                .Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).ToList();
+            if (targets.Contains(fd))
+            {
+                bool relay = targets.Any(t => new FileInfo($"/proc/self/fd/{t}").LinkTarget == "anon_inode:[eventfd]");
+                sets.Add((epfd, relay));
+            }
+        }
+
+        return sets;
+    }
+
+    private sealed class RecordingTap : IRelayTap
+    {
+        private readonly MemoryStream _a = new(), _b = new();
+        private readonly List<(bool FromA, long TotalA, int Length)> _order = [];
+
+        public volatile bool Refuse;
+
+        public bool Received(bool fromA, ReadOnlySpan<byte> bytes)
+        {
+            lock (_order)
+            {
+                (fromA ? _a : _b).Write(bytes);
+                _order.Add((fromA, _a.Length, bytes.Length));
+            }
+
+            return !Refuse;
+        }
+
+        public byte[] Bytes(bool fromA)
+        {
+            lock (_order)
+            {
+                return (fromA ? _a : _b).ToArray();
+            }
+        }
+
+        // Round i's answer is sent only after round i's request arrived whole at B, so when a chunk of answer i is shown, the
+        // tap must already have shown requests 0..i whole.
+        public bool OrderHolds(List<long> requestLengths, List<long> answerLengths)
+        {
+            lock (_order)
+            {
+                long b = 0;
+                foreach ((bool fromA, long totalA, int length) in _order)
+                {
+                    if (fromA)
+                    {
+                        continue;
+                    }
+
+                    int round = 0;
+                    for (long end = answerLengths[0]; b >= end; end += answerLengths[++round])
+                    {
+                    }
+
+                    if (totalA < requestLengths.Take(round + 1).Sum())
+                    {
+                        return false;
+                    }
+
+                    b += length;
+                }
+
+                return true;
+            }
+        }
+    }
+
     private static byte[] Bytes(int n, int seed)
     {
         byte[] b = new byte[n];
@@ -199,12 +347,14 @@ public sealed class SocketRelayTests
 
         public Task Relay { get; private set; } = null!;
 
-        public static async Task<Relayed> OpenAsync(CancellationToken cancellationToken = default)
+        public static async Task<Relayed> OpenAsync(CancellationToken cancellationToken = default, IRelayTap? tap = null)
         {
             Relayed r = new();
             (r.Client, r._a) = await ConnectedPairAsync();
             (r._b, r.Server) = await ConnectedPairAsync();
-            r.Relay = SocketRelay.Shared.RelayAsync(r._a, r._b, cancellationToken);
+            r.Relay = tap is null
+                ? SocketRelay.Shared.RelayAsync(r._a, r._b, cancellationToken)
+                : SocketRelay.Recording.RelayAsync(r._a, r._b, tap, cancellationToken);
             return r;
         }
 
@@ -218,7 +368,7 @@ public sealed class SocketRelayTests
         }
 
         // (connecting side, accepted side): the accepted socket has had no async operation, as the forwarder hands them over.
-        private static async Task<(Socket Connecting, Socket Accepted)> ConnectedPairAsync()
+        public static async Task<(Socket Connecting, Socket Accepted)> ConnectedPairAsync()
         {
             using Socket listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

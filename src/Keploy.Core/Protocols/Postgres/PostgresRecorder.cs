@@ -254,9 +254,145 @@ internal sealed class PostgresRecorder
             }
         }
 
-        Task up = RecordingRelay.PumpAsync(appSide.Input, upstream.Output, new Direction(this, frontend: true), both, _connection.Log);
-        Task down = RecordingRelay.PumpAsync(upstream.Input, appSide.Output, new Direction(this, frontend: false), both, _connection.Log);
-        await Task.WhenAll(up, down).ConfigureAwait(false);
+        _handOffArmed = HandOffEnabled && SocketRelay.IsSupported && appSide is DuplexPipe && upstream is DuplexPipe;
+        Task<byte[]?> up = RecordingRelay.PumpAsync(appSide.Input, upstream.Output, new Direction(this, frontend: true), both, _connection.Log);
+        Task<byte[]?> down = RecordingRelay.PumpAsync(upstream.Input, appSide.Output, new Direction(this, frontend: false), both, _connection.Log);
+        byte[]? serverRest = await down.ConfigureAwait(false);
+        if (serverRest is null)
+        {
+            await up.ConfigureAwait(false);
+            return;
+        }
+
+        // The startup is over (its ReadyForQuery went to the client): stop the client's direction too, then hand both sockets to
+        // the relay thread with a tap that records what follows. Bytes the pumps read past their last whole message are shown to
+        // the tap and sent on here first, so every byte still crosses once and in order.
+        appSide.Input.CancelPendingRead();
+        byte[]? clientRest = await up.ConfigureAwait(false);
+        if (clientRest is null)
+        {
+            return; // the client's direction ended meanwhile (its end closed the server's socket)
+        }
+
+        Tap tap = new(this);
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        if (!tap.Take(fromClient: true, clientRest, now) || !tap.Take(fromClient: false, serverRest, now))
+        {
+            return;
+        }
+
+        try
+        {
+            await upstream.Output.WriteAsync(clientRest, cancellationToken).ConfigureAwait(false);
+            await appSide.Output.WriteAsync(serverRest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            return;
+        }
+
+        await SocketRelay.Recording.RelayAsync(((DuplexPipe)appSide).Socket, ((DuplexPipe)upstream).Socket, tap, cancellationToken).ConfigureAwait(false);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            tap.ReportTruncated();
+        }
+    }
+
+    /// <summary>
+    /// Whether a connection whose startup is over is handed to <see cref="SocketRelay.Recording"/> (one thread relays and records
+    /// it: no thread-pool hop per message) rather than kept on the pipe pumps. On where the relay runs, for connections without
+    /// TLS; <c>KEPLOY_SOCKET_RELAY=0</c> in the environment keeps every connection on the pumps.
+    /// </summary>
+    internal static bool HandOffEnabled { get; set; } = Environment.GetEnvironmentVariable("KEPLOY_SOCKET_RELAY") != "0";
+
+    private bool _handOffArmed;
+
+    /// <summary>
+    /// The record side of a connection relayed by <see cref="SocketRelay"/>: the bytes of each direction gathered into whole
+    /// messages (the rest kept for the next read), each message observed as the pumps observe it. Runs on the relay's thread;
+    /// malformed traffic or a failing recorder ends the pair with one logged line.
+    /// </summary>
+    private sealed class Tap(PostgresRecorder recorder) : IRelayTap
+    {
+        private readonly Gather _client = new();
+        private readonly Gather _server = new();
+
+        public bool Received(bool fromA, ReadOnlySpan<byte> bytes) => Take(fromA, bytes, DateTimeOffset.UtcNow);
+
+        public bool Take(bool fromClient, ReadOnlySpan<byte> bytes, DateTimeOffset now)
+        {
+            Gather g = fromClient ? _client : _server;
+            g.Append(bytes);
+            try
+            {
+                ReadOnlySequence<byte> rest = new(g.Buffer, 0, g.Count);
+                long start = rest.Length;
+                while (PgFrameReader.TryRead(ref rest, untyped: false, fromClient, out PgFrame frame))
+                {
+                    if (fromClient)
+                    {
+                        recorder.OnFrontend(frame, now);
+                    }
+                    else
+                    {
+                        recorder.OnBackend(frame, now);
+                    }
+                }
+
+                g.Consume((int)(start - rest.Length));
+                return true;
+            }
+            catch (PgProtocolException ex)
+            {
+                recorder._connection.Log($"closing: malformed {(fromClient ? "frontend" : "backend")} traffic: {ex.Message}");
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                recorder._connection.Log($"closing: the recording failed: {ex.Message}");
+            }
+
+            return false;
+        }
+
+        public void ReportTruncated()
+        {
+            foreach ((Gather g, bool frontend) in new[] { (_client, true), (_server, false) })
+            {
+                if (g.Count > 0)
+                {
+                    recorder._connection.Log($"{(frontend ? "client" : "server")} closed in the middle of a {PgMessageNames.Name(g.Buffer[0], frontend)} ({g.Count} byte(s) of a truncated message)");
+                }
+            }
+        }
+    }
+
+    /// <summary>Bytes of one direction not yet part of a whole message: a buffer that grows to the largest message seen.</summary>
+    private sealed class Gather
+    {
+        public byte[] Buffer = new byte[4096];
+        public int Count;
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (Count + bytes.Length > Buffer.Length)
+            {
+                Array.Resize(ref Buffer, Math.Max(Buffer.Length * 2, Count + bytes.Length));
+            }
+
+            bytes.CopyTo(Buffer.AsSpan(Count));
+            Count += bytes.Length;
+        }
+
+        public void Consume(int n)
+        {
+            if (n == 0)
+            {
+                return;
+            }
+
+            Buffer.AsSpan(n, Count - n).CopyTo(Buffer);
+            Count -= n;
+        }
     }
 
     /// <summary>
@@ -272,6 +408,8 @@ internal sealed class PostgresRecorder
         public bool ObserveFirst => frontend || !recorder._startupDone;
 
         public bool RelayPartial => false;
+
+        public bool HandOff => !frontend && recorder._handOffArmed && recorder._startupDone;
 
         public long Take(ReadOnlySequence<byte> buffer)
         {
