@@ -20,4 +20,13 @@ internal interface IDeferredMockRecorder : IMockRecorder
     /// bounded by it). The default ignores the size.
     /// </summary>
     void Record(Func<Mock> build, long bytes) => Record(build);
+
+    /// <summary>
+    /// As <see cref="Record(Func{Mock}, long)"/>, with a writer of the mock's document text: <paramref name="text"/>(output, name)
+    /// appends exactly what formatting <paramref name="build"/>'s mock, named name, would (no header line, no <c>---</c>), so a
+    /// file writer with nothing to change in the mock writes that text and never builds the nodes. <paramref name="kind"/> is the
+    /// mock's kind, for a wrapper that changes mocks of some kinds (it then passes only <paramref name="build"/> on). The default
+    /// ignores the text. <paramref name="text"/> may throw what <paramref name="build"/> throws.
+    /// </summary>
+    void Record(Func<Mock> build, long bytes, string kind, Action<System.Text.StringBuilder, string> text) => Record(build, bytes);
 }

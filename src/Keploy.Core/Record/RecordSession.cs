@@ -348,6 +348,18 @@ public sealed class RecordSession
             _count();
         }
 
+        public void Record(Func<Mock> build, long bytes, string kind, Action<System.Text.StringBuilder, string> text)
+        {
+            if (_inner is IDeferredMockRecorder deferred && (_sanitizer is null || !Sanitizer.Changes(kind)))
+            {
+                deferred.Record(build, bytes, kind, text);
+                _count();
+                return;
+            }
+
+            Record(build, bytes);
+        }
+
         private Mock Sanitize(Mock mock)
         {
             _sanitizer?.Document(mock);

@@ -82,6 +82,11 @@ public sealed class Sanitizer
         };
     }
 
+    /// <summary>Whether <see cref="Document"/> can change a document of <paramref name="kind"/> (Http, Redis and Generic; never
+    /// Postgres or MySQL, whose passwords are never recorded).</summary>
+    public static bool Changes(string kind) =>
+        kind is "Http" or Keploy.Core.Protocols.Redis.RedisMock.RedisKind or Keploy.Core.Protocols.Redis.RedisMock.GenericKind;
+
     /// <summary>
     /// Sanitizes a document in place: for <c>kind: Http</c> test cases and mocks, <c>spec.req</c> (header values, <c>url</c>,
     /// <c>url_params</c>, <c>body</c>) and <c>spec.resp</c> (header values, <c>body</c>) are patched node by node, so every other field

@@ -357,7 +357,7 @@ public static class KeployYamlWriter
         /// <param name="tag">The full tag (<c>tag:yaml.org,2002:binary</c>) or "" for none.</param>
         public static ScalarStyle SelectStyle(string? value, ScalarStyle style, string tag, bool inFlow, bool isKey, out string text)
         {
-            // A word (an ASCII letter, then letters, digits and _ . / -) has no indicator, space, break or special character, so
+            // A word (an ASCII letter, then letters, digits and _ . / - + =) has no indicator, space, break or special character, so
             // Analyze allows it plain in block and flow context; as a fresh string it needs quotes only when it resolves to a
             // non-string (null, true, yes, ...). Keys and most values of recorded documents are words: this skips the analysis
             // and its cache lookup (6% of the recorder's CPU under load, issue 12 profile). SelectStyleAnalyzed is the oracle.
@@ -368,10 +368,19 @@ public static class KeployYamlWriter
                 return ScalarStyle.Plain;
             }
 
+            if (style == ScalarStyle.DoubleQuoted)
+            {
+                // Double quotes are kept whatever the text (the analysis only decides plain, single-quoted and literal text):
+                // skipped for the quoted SQL, names and values of protocol mocks.
+                text = value ?? "";
+                return ScalarStyle.DoubleQuoted;
+            }
+
             return SelectStyleAnalyzed(value, style, tag, inFlow, isKey, out text);
         }
 
-        /// <summary>True for an ASCII letter followed by ASCII letters, digits, <c>_</c>, <c>.</c>, <c>/</c> or <c>-</c>.</summary>
+        /// <summary>True for an ASCII letter followed by ASCII letters, digits, <c>_ . / - + =</c> (so base64 text that starts
+        /// with a letter is a word).</summary>
         internal static bool IsPlainWord(string text)
         {
             if (text.Length == 0 || !char.IsAsciiLetter(text[0]))
@@ -382,7 +391,7 @@ public static class KeployYamlWriter
             for (int i = 1; i < text.Length; i++)
             {
                 char c = text[i];
-                if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-'))
+                if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or '-' or '+' or '='))
                 {
                     return false;
                 }

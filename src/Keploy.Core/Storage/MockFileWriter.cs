@@ -151,7 +151,18 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         Enqueue(null, build, Math.Max(bytes, 1));
     }
 
-    private void Enqueue(Mock? mock, Func<Mock>? build, long bytes)
+    /// <summary>
+    /// As <see cref="IDeferredMockRecorder.Record(Func{Mock}, long)"/>; the writer appends <paramref name="text"/>'s document
+    /// while no <see cref="Prepare"/> hook is set (else it builds and prepares the mock as usual).
+    /// </summary>
+    void IDeferredMockRecorder.Record(Func<Mock> build, long bytes, string kind, Action<StringBuilder, string> text)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        ArgumentNullException.ThrowIfNull(text);
+        Enqueue(null, build, Math.Max(bytes, 1), text);
+    }
+
+    private void Enqueue(Mock? mock, Func<Mock>? build, long bytes, Action<StringBuilder, string>? text = null)
     {
         lock (_lock)
         {
@@ -196,7 +207,7 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
                 ObjectDisposedException.ThrowIf(_disposed, this);
             }
 
-            _queue.Enqueue(new Queued(mock, build, name, bytes));
+            _queue.Enqueue(new Queued(mock, build, name, bytes, text));
             _queuedBytes += bytes;
             if (_writerWaiting)
             {
@@ -306,6 +317,14 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         Mock? mock = item.Mock;
         try
         {
+            if (mock is null && item.Text is not null && Prepare is null)
+            {
+                sb.Append(_empty ? KeployYaml.HeaderLine + "\n" : "---\n");
+                item.Text(sb, item.Name);
+                _empty = false;
+                return;
+            }
+
             if (mock is null)
             {
                 mock = item.Build!();
@@ -371,5 +390,5 @@ public sealed class MockFileWriter : IMockRecorder, IDeferredMockRecorder, IDisp
         done.TrySetResult();
     }
 
-    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name, long Bytes);
+    private sealed record Queued(Mock? Mock, Func<Mock>? Build, string Name, long Bytes, Action<StringBuilder, string>? Text);
 }

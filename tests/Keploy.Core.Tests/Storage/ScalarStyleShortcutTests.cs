@@ -24,6 +24,11 @@ public sealed class ScalarStyleShortcutTests
     [InlineData("inf")]
     [InlineData("nan")]
     [InlineData("a//b")]
+    [InlineData("UgAAABcAAAAKU0NSQU0tU0hBLTI1NgAA")]
+    [InlineData("AAAAPgADAAB1c2Vy+/A=")]
+    [InlineData("a==")]
+    [InlineData("n+")]
+    [InlineData("Y=")]
     public void Words_AreStyledAsTheFullAnalysisStylesThem(string text)
     {
         AssertSame(text);
@@ -33,7 +38,7 @@ public sealed class ScalarStyleShortcutTests
     public void RandomTexts_AreStyledAsTheFullAnalysisStylesThem()
     {
         Random random = new(1203);
-        const string alphabet = "aZyYnN019_./-:# 'tTrRuUeEoOfFlL~";
+        const string alphabet = "aZyYnN019_./-:# 'tTrRuUeEoOfFlL~+=\"\\\n";
         for (int i = 0; i < 20_000; i++)
         {
             char[] chars = new char[random.Next(1, 7)];

@@ -15,6 +15,8 @@ namespace Keploy.Core.Protocols.Postgres;
 /// </summary>
 internal static class PostgresMockWriter
 {
+    /// <summary>The mock of one exchange (unnamed). Throws <see cref="PgProtocolException"/> for a message that does not decode,
+    /// and <see cref="ArgumentException"/> for a bundle holding a message twice that the shape has one key for (an SSLRequest).</summary>
     public static Mock Build(PgExchange x)
     {
         List<PgMessage> requests = new();
@@ -228,7 +230,7 @@ internal static class PostgresMockWriter
                     YamlMappingNode e = new();
                     foreach (KeyValuePair<char, string> f in er.Fields)
                     {
-                        string key = f.Key switch { 'S' => "severity", 'V' => "severity_unlocalized", 'C' => "code", 'M' => "message", 'D' => "detail", 'H' => "hint", 'P' => "position", _ => f.Key.ToString() };
+                        string key = ErrorFieldKey(f.Key);
                         if (!e.Children.ContainsKey(new YamlScalarNode(key)))
                         {
                             e.Add(key, Quoted(f.Value));
@@ -261,6 +263,11 @@ internal static class PostgresMockWriter
         return m;
     }
 
+    /// <summary>The key of an ErrorResponse field in the mock (PostgreSQL docs, 55.8 Error and Notice Message Fields): S → severity, …;
+    /// a field without a name keeps its code letter.</summary>
+    internal static string ErrorFieldKey(char code) =>
+        code switch { 'S' => "severity", 'V' => "severity_unlocalized", 'C' => "code", 'M' => "message", 'D' => "detail", 'H' => "hint", 'P' => "position", _ => code.ToString() };
+
     private static void TryAdd(YamlMappingNode m, string key, YamlNode value)
     {
         if (!m.Children.ContainsKey(new YamlScalarNode(key)))
@@ -284,7 +291,9 @@ internal static class PostgresMockWriter
         return new YamlScalarNode(Convert.ToBase64String(v)) { Tag = "tag:yaml.org,2002:binary" };
     }
 
-    private static bool IsText(byte[] v)
+    /// <summary>Whether a column value is written as text (strict UTF-8 without control characters other than tab and line
+    /// breaks) rather than base64 under <c>!!binary</c>.</summary>
+    internal static bool IsText(byte[] v)
     {
         foreach (byte b in v)
         {
@@ -301,11 +310,14 @@ internal static class PostgresMockWriter
     private static YamlSequenceNode Letters(IEnumerable<PgFrame> frames) =>
         new(frames.Select(f => (YamlNode)Quoted(((char)f.Type).ToString()))) { Style = SequenceStyle.Flow };
 
-    private static YamlScalarNode Base64(IReadOnlyList<PgFrame> frames)
+    private static YamlScalarNode Base64(IReadOnlyList<PgFrame> frames) => new(Base64Text(frames));
+
+    /// <summary>The <c>payload</c>: base64 of the frames' raw bytes, concatenated.</summary>
+    internal static string Base64Text(IReadOnlyList<PgFrame> frames)
     {
         if (frames.Count == 1)
         {
-            return new YamlScalarNode(Convert.ToBase64String(frames[0].Raw));
+            return Convert.ToBase64String(frames[0].Raw);
         }
 
         int length = 0;
@@ -323,7 +335,7 @@ internal static class PostgresMockWriter
             at += raw.Length;
         }
 
-        return new YamlScalarNode(Convert.ToBase64String(all));
+        return Convert.ToBase64String(all);
     }
 
     private static YamlSequenceNode IntSeq(IEnumerable<long> values) =>

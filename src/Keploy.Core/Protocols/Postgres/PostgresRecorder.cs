@@ -579,7 +579,7 @@ internal sealed class PostgresRecorder
         if (!refusal && _connection.Recorder is IDeferredMockRecorder deferred)
         {
             // The exchange is finished (its lists are copies): build the mock on the recorder's writer, off this connection.
-            deferred.Record(() => PostgresMockWriter.Build(x), RawBytes(x.Requests) + RawBytes(x.Responses));
+            deferred.Record(() => PostgresMockWriter.Build(x), RawBytes(x.Requests) + RawBytes(x.Responses), "Postgres", (output, name) => PostgresMockText.Write(output, x, name));
             return;
         }
 
