@@ -70,7 +70,7 @@ if (only is "format" or "direct")
     Time("HttpTestCaseText.Write", i => { fsb.Clear(); HttpTestCaseText.Write(fsb, "t", req, resp, detected, 5200, 1_795_000_000); _ = fsb.ToString(); });
 }
 
-if (only is "all" or "stages")
+if (only is "all" or "stages" or "pgtext")
 {
 Time("AutoNoise.Detect", i => AutoNoise.Detect(resp));
 var noise = new Dictionary<string, List<string>>(AutoNoise.Detect(resp), StringComparer.Ordinal);
@@ -105,6 +105,29 @@ Time("RedisMock.ToMock", i => redis.ToMock());
 Mock redisMock = redis.ToMock();
 redisMock.Name = "mock-2";
 Time("Format Redis mock", i => FormatMock(redisMock));
+// A pgbench select-only exchange as the recorder sees it (simple Query; RowDescription, DataRow, CommandComplete, ReadyForQuery):
+// the node form (Build, then format) against the direct text (PostgresMockText), as the mock writer runs them.
+{
+    byte[] q = Convert.FromBase64String("UQAAAD1TRUxFQ1QgYWJhbGFuY2UgRlJPTSBwZ2JlbmNoX2FjY291bnRzIFdIRVJFIGFpZCA9IDYwNzM5OwA=");
+    byte[] answer = Convert.FromBase64String("VAAAACEAAWFiYWxhbmNlAAAAQAoAAwAAABcABP////8AAEQAAAALAAEAAAABMEMAAAANU0VMRUNUIDEAWgAAAAVJ");
+    List<Keploy.Core.Protocols.Postgres.PgFrame> frames = new();
+    System.Buffers.ReadOnlySequence<byte> rest = new(answer);
+    while (Keploy.Core.Protocols.Postgres.PgFrameReader.TryRead(ref rest, untyped: false, frontend: false, out var f))
+    {
+        frames.Add(f);
+    }
+
+    var pgx = new Keploy.Core.Protocols.Postgres.PgExchange(2, [new Keploy.Core.Protocols.Postgres.PgFrame((byte)'Q', q)], frames, t0, t0, false, 0);
+    if (only == "pgtext")
+    {
+        Time("Postgres (pgbench) text", i => { mockSb.Clear(); Keploy.Core.Protocols.Postgres.PostgresMockText.Write(mockSb, pgx, "mock-1"); }, n * 10);
+        return;
+    }
+
+    Time("Postgres (pgbench) nodes", i => { Mock m = Keploy.Core.Protocols.Postgres.PostgresMockWriter.Build(pgx); m.Name = "mock-1"; FormatMock(m); });
+    Time("Postgres (pgbench) text", i => { mockSb.Clear(); mockSb.Append("---\n"); Keploy.Core.Protocols.Postgres.PostgresMockText.Write(mockSb, pgx, "mock-1"); _ = utf8.GetBytes(mockSb.ToString()); });
+}
+
 string fixtures = Environment.GetEnvironmentVariable("KEPLOY_FIXTURES") ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/keploy-fixtures"));
 string pgFile = Path.Combine(fixtures, "samples-java/employee-manager/keploy/test-set-2/mocks.yaml");
 if (File.Exists(pgFile))

@@ -1,3 +1,5 @@
+using Keploy.Core.Protocols.Postgres.Messages;
+
 namespace Keploy.Core.Protocols.Postgres;
 
 /// <summary>One recorded request bundle and the backend messages that answered it (up to ReadyForQuery or an authentication request).</summary>
@@ -8,4 +10,11 @@ internal sealed record PgExchange(
     DateTimeOffset RequestTime,
     DateTimeOffset ResponseTime,
     bool Startup,
-    int AuthCodeBefore);
+    int AuthCodeBefore)
+{
+    /// <summary>The requests decoded (one per frame, in order) when the recorder decoded them already, else null.</summary>
+    public IReadOnlyList<PgMessage>? RequestMessages { get; init; }
+
+    /// <summary>The responses decoded (one per frame, in order) when the recorder decoded them already, else null.</summary>
+    public IReadOnlyList<PgMessage>? ResponseMessages { get; init; }
+}

@@ -27,18 +27,8 @@ internal static class PostgresMockText
     /// </summary>
     public static void Write(StringBuilder output, PgExchange x, string name)
     {
-        List<PgMessage> requests = new(x.Requests.Count);
-        int auth = x.AuthCodeBefore;
-        foreach (PgFrame f in x.Requests)
-        {
-            requests.Add(PgMessageDecoder.DecodeFrontend(f, auth));
-        }
-
-        List<PgMessage> responses = new(x.Responses.Count);
-        foreach (PgFrame f in x.Responses)
-        {
-            responses.Add(PgMessageDecoder.DecodeBackend(f));
-        }
+        IReadOnlyList<PgMessage> requests = PostgresMockWriter.DecodeRequests(x);
+        IReadOnlyList<PgMessage> responses = PostgresMockWriter.DecodeResponses(x);
 
         KeployYamlEmitter e = new(output, KeployYaml.MockIndent);
         string connId = x.ConnectionId.ToString(CultureInfo.InvariantCulture);
@@ -60,7 +50,7 @@ internal static class PostgresMockText
     }
 
     // PostgresMockWriter.BuildRequest, entry for entry.
-    private static void Request(KeployYamlEmitter e, int c, PgExchange x, List<PgMessage> requests)
+    private static void Request(KeployYamlEmitter e, int c, PgExchange x, IReadOnlyList<PgMessage> requests)
     {
         bool startup = x.Requests.Count > 0 && x.Requests[0].Type == 0;
         Letters(e, c, x.Requests, skipUntyped: true);
@@ -214,7 +204,7 @@ internal static class PostgresMockText
 
     // PostgresMockWriter.BuildResponse, entry for entry. The node form adds keys as messages come and then replaces
     // ready_for_query in place (the last one wins, at the first one's position), so the keys are written in that order here.
-    private static void Response(KeployYamlEmitter e, int c, PgExchange x, List<PgMessage> responses)
+    private static void Response(KeployYamlEmitter e, int c, PgExchange x, IReadOnlyList<PgMessage> responses)
     {
         Letters(e, c, x.Responses, skipUntyped: false);
         e.Scalar(c, "identifier", "ServerResponse");

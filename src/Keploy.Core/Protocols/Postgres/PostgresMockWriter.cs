@@ -19,14 +19,8 @@ internal static class PostgresMockWriter
     /// and <see cref="ArgumentException"/> for a bundle holding a message twice that the shape has one key for (an SSLRequest).</summary>
     public static Mock Build(PgExchange x)
     {
-        List<PgMessage> requests = new();
-        int auth = x.AuthCodeBefore;
-        foreach (PgFrame f in x.Requests)
-        {
-            requests.Add(PgMessageDecoder.DecodeFrontend(f, auth));
-        }
-
-        List<PgMessage> responses = x.Responses.Select(PgMessageDecoder.DecodeBackend).ToList();
+        List<PgMessage> requests = DecodeRequests(x).ToList();
+        List<PgMessage> responses = DecodeResponses(x).ToList();
         string type = Classify(x, requests);
 
         YamlMappingNode metadata = new();
@@ -45,26 +39,78 @@ internal static class PostgresMockWriter
         return mock;
     }
 
+    /// <summary>The exchange's requests decoded: those the recorder kept, else each frame decoded with the authentication
+    /// state the bundle began in. Throws <see cref="PgProtocolException"/> for a frame that does not decode.</summary>
+    internal static IReadOnlyList<PgMessage> DecodeRequests(PgExchange x)
+    {
+        if (x.RequestMessages is { } kept && kept.Count == x.Requests.Count)
+        {
+            return kept;
+        }
+
+        PgMessage[] requests = new PgMessage[x.Requests.Count];
+        for (int i = 0; i < requests.Length; i++)
+        {
+            requests[i] = PgMessageDecoder.DecodeFrontend(x.Requests[i], x.AuthCodeBefore);
+        }
+
+        return requests;
+    }
+
+    /// <summary>The exchange's responses decoded: those the recorder kept, else each frame decoded.</summary>
+    internal static IReadOnlyList<PgMessage> DecodeResponses(PgExchange x)
+    {
+        if (x.ResponseMessages is { } kept && kept.Count == x.Responses.Count)
+        {
+            return kept;
+        }
+
+        PgMessage[] responses = new PgMessage[x.Responses.Count];
+        for (int i = 0; i < responses.Length; i++)
+        {
+            responses[i] = PgMessageDecoder.DecodeBackend(x.Responses[i]);
+        }
+
+        return responses;
+    }
+
     /// <summary>config for startup/auth/session statements, connection for a named Parse, else mocks.</summary>
     internal static string Classify(PgExchange x, IReadOnlyList<PgMessage> requests)
     {
-        if (x.Startup || requests.Count == 0 || requests.All(r => r is SslRequest or GssEncRequest or StartupMessage or PasswordMessage or SaslInitialResponse or SaslResponse))
+        bool allStartup = true;
+        foreach (PgMessage r in requests)
+        {
+            if (r is not (SslRequest or GssEncRequest or StartupMessage or PasswordMessage or SaslInitialResponse or SaslResponse))
+            {
+                allStartup = false;
+                break;
+            }
+        }
+
+        if (x.Startup || requests.Count == 0 || allStartup)
         {
             return "config";
         }
 
-        List<string> sqls = requests.OfType<Query>().Select(q => q.Sql).Concat(requests.OfType<Parse>().Select(p => p.Sql)).ToList();
-        if (sqls.Count > 0 && sqls.All(PgSql.IsSessionStatement))
+        bool anySql = false, allSession = true, namedParse = false;
+        foreach (PgMessage r in requests)
+        {
+            string? sql = r switch { Query q => q.Sql, Parse p => p.Sql, _ => null };
+            if (sql is not null)
+            {
+                anySql = true;
+                allSession &= PgSql.IsSessionStatement(sql);
+            }
+
+            namedParse |= r is Parse { Statement.Length: > 0 };
+        }
+
+        if (anySql && allSession)
         {
             return "config";
         }
 
-        if (requests.OfType<Parse>().Any(p => p.Statement.Length > 0))
-        {
-            return "connection";
-        }
-
-        return "mocks";
+        return namedParse ? "connection" : "mocks";
     }
 
     private static YamlMappingNode BuildRequest(PgExchange x, List<PgMessage> requests)

@@ -18,7 +18,7 @@ internal sealed class PostgresRecorder
 {
     private readonly ProxyConnection _connection;
     private readonly object _gate = new();
-    private readonly List<(PgFrame Frame, DateTimeOffset Time)> _pending = new();
+    private readonly List<(PgFrame Frame, DateTimeOffset Time, PgMessage? Message)> _pending = new();
     private volatile int _lastAuthCode = -1;
     private volatile bool _startupDone;
     private int _authCodeForPending = -1;
@@ -238,7 +238,7 @@ internal sealed class PostgresRecorder
         using CancellationTokenSource both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         lock (_gate)
         {
-            _pending.Add((first, DateTimeOffset.UtcNow));
+            _pending.Add((first, DateTimeOffset.UtcNow, null));
         }
 
         if (!firstSent)
@@ -449,8 +449,10 @@ internal sealed class PostgresRecorder
 
     private void OnFrontend(PgFrame frame, DateTimeOffset now)
     {
-        // Decoding validates the body; a malformed message throws and closes the connection.
-        PgMessageDecoder.DecodeFrontend(frame, _lastAuthCode);
+        // Decoding validates the body; a malformed message throws and closes the connection. After the startup the decoded
+        // message goes with the exchange, so the mock writer does not decode it again (during it, the authentication state
+        // decides the decoding, and the writer decodes with the state the bundle began in).
+        PgMessage decoded = PgMessageDecoder.DecodeFrontend(frame, _lastAuthCode);
         lock (_gate)
         {
             if (_pending.Count == 0)
@@ -458,16 +460,18 @@ internal sealed class PostgresRecorder
                 _authCodeForPending = _lastAuthCode;
             }
 
-            _pending.Add((frame, now));
+            _pending.Add((frame, now, _startupDone ? decoded : null));
         }
     }
 
     private readonly List<PgFrame> _responses = new();
+    private readonly List<PgMessage> _responseMessages = new();
 
     private void OnBackend(PgFrame frame, DateTimeOffset now)
     {
         PgMessage msg = PgMessageDecoder.DecodeBackend(frame);
         _responses.Add(frame);
+        _responseMessages.Add(msg);
         bool boundary = false;
         if (msg is Authentication a)
         {
@@ -485,6 +489,7 @@ internal sealed class PostgresRecorder
         }
 
         PgFrame[] requests;
+        PgMessage[]? requestMessages;
         DateTimeOffset reqTime = now;
         int authBefore;
         bool copyIn = false;
@@ -532,17 +537,31 @@ internal sealed class PostgresRecorder
             }
 
             requests = new PgFrame[take];
+            requestMessages = new PgMessage[take];
             for (int i = 0; i < take; i++)
             {
                 requests[i] = _pending[i].Frame;
+                if (_pending[i].Message is { } m && requestMessages is not null)
+                {
+                    requestMessages[i] = m;
+                }
+                else
+                {
+                    requestMessages = null;
+                }
             }
 
             _pending.RemoveRange(0, take);
             _authCodeForPending = _lastAuthCode;
         }
 
-        PgExchange x = new(_connection.Id, requests, _responses.ToArray(), reqTime, now, !_startupDone, authBefore);
+        PgExchange x = new(_connection.Id, requests, _responses.ToArray(), reqTime, now, !_startupDone, authBefore)
+        {
+            RequestMessages = _startupDone ? requestMessages : null,
+            ResponseMessages = _startupDone ? _responseMessages.ToArray() : null,
+        };
         _responses.Clear();
+        _responseMessages.Clear();
         if (msg is ReadyForQuery)
         {
             _startupDone = true;
