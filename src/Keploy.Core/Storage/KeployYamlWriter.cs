@@ -355,6 +355,9 @@ public static class KeployYamlWriter
         /// <param name="value">The scalar's value; null is written <c>null</c>.</param>
         /// <param name="style">The requested style (<see cref="ScalarStyle.Any"/> for a fresh string).</param>
         /// <param name="tag">The full tag (<c>tag:yaml.org,2002:binary</c>) or "" for none.</param>
+        /// <param name="inFlow">True inside a flow collection (<c>[a, b]</c>), where plain text may not hold <c>, [ ] { }</c>.</param>
+        /// <param name="isKey">True for a mapping key (never literal, never empty plain).</param>
+        /// <param name="text">The text to write: the value, or <c>null</c> for a null value.</param>
         public static ScalarStyle SelectStyle(string? value, ScalarStyle style, string tag, bool inFlow, bool isKey, out string text)
         {
             // A word (an ASCII letter, then letters, digits and _ . / - + =) has no indicator, space, break or special character, so
