@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Keploy.Core.Proxy;
@@ -71,14 +73,15 @@ internal static unsafe partial class LinuxSockets
     /// first asynchronous operation, and never changes or removes that registration (SocketAsyncEngine.Unix.cs: RegisterCore adds
     /// it, UnregisterSocket only forgets the handle; the kernel drops it at close), so removing it is invisible to .NET as long
     /// as no asynchronous operation is made on the socket afterwards. The sets are the process's eventpoll descriptors
-    /// (/proc/self/fd, found once: .NET's are created with its first socket and never closed); a set that does not hold the
+    /// (/proc/self/fd, found once, after one probe socket made sure .NET's exist: they are created with its first registered socket
+    /// and never closed; a relay's own are left out); a set that does not hold the
     /// socket answers ENOENT, which is ignored. Returns how many sets held it.
     /// </summary>
     /// <param name="socket">A socket with no asynchronous operation in flight, and none to come.</param>
     /// <param name="except">An epoll descriptor to leave alone (the relay's own), or -1.</param>
-    internal static int DetachFromRuntimePoller(System.Net.Sockets.Socket socket, int except)
+    internal static int DetachFromRuntimePoller(Socket socket, int except)
     {
-        int[] pollers = _pollers ??= FindEpollDescriptors();
+        int[] pollers = _pollers ??= FindRuntimePollers();
         int fd = (int)socket.Handle;
         int removed = 0;
         EpollEvent unused = default;
@@ -91,6 +94,26 @@ internal static unsafe partial class LinuxSockets
         }
 
         return removed;
+    }
+
+    // The scan is made once, so .NET's sets must exist by then: they are created with the first socket .NET registers, which a
+    // socket relayed before any asynchronous operation in the process never was. One probe registration makes sure of them.
+    private static int[] FindRuntimePollers()
+    {
+        try
+        {
+            using SocketAsyncEventArgs receive = new();
+            receive.SetBuffer(new byte[1]);
+            using Socket probe = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp); // closed first
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            probe.ReceiveAsync(receive); // nothing to read: .NET registers the socket, then the close aborts the receive
+        }
+        catch (SocketException)
+        {
+            // no loopback socket: nothing was registered with .NET either, and the scan finds what there is
+        }
+
+        return Array.FindAll(FindEpollDescriptors(), fd => !SocketRelay.IsRelayEpoll(fd));
     }
 
     /// <summary>The process's open epoll descriptors (their /proc/self/fd link reads <c>anon_inode:[eventpoll]</c>).</summary>

@@ -87,6 +87,10 @@ internal sealed unsafe class SocketRelay : IDisposable
     /// <exception cref="IOException">epoll or eventfd could not be created.</exception>
     public static SocketRelay Recording => RecordingRelay.Value;
 
+    /// <summary>True when <paramref name="fd"/> is the epoll descriptor of <see cref="Shared"/> or <see cref="Recording"/> (one already made).</summary>
+    internal static bool IsRelayEpoll(int fd) =>
+        (SharedRelay.IsValueCreated && SharedRelay.Value._epoll == fd) || (RecordingRelay.IsValueCreated && RecordingRelay.Value._epoll == fd);
+
     /// <summary>Pairs being relayed now.</summary>
     public int Active { get; private set; }
 

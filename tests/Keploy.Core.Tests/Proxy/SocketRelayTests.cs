@@ -190,11 +190,11 @@ public sealed class SocketRelayTests
             await server.SendAsync(new byte[] { 8 });
             Assert.Equal(1, await readA.WaitAsync(Bound));
             Assert.Equal(1, await readB.WaitAsync(Bound));
-            Assert.Contains(EpollSetsHolding((int)a.Handle), set => !set.Relay); // .NET's own set holds it now
+            Assert.Contains(EpollSetsHolding(a), set => !set.Relay); // .NET's own set holds it now
 
             Task relay = SocketRelay.Shared.RelayAsync(a, b, CancellationToken.None);
-            Assert.Empty(EpollSetsHolding((int)a.Handle).Where(set => !set.Relay));
-            Assert.Empty(EpollSetsHolding((int)b.Handle).Where(set => !set.Relay));
+            Assert.Empty(EpollSetsHolding(a).Where(set => !set.Relay));
+            Assert.Empty(EpollSetsHolding(b).Where(set => !set.Relay));
             byte[] ping = Bytes(70_000, 9);
             await client.SendAsync(ping);
             Assert.Equal(ping, await ReceiveExactlyAsync(server, ping.Length).WaitAsync(Bound));
@@ -204,10 +204,14 @@ public sealed class SocketRelayTests
         }
     }
 
-    // The eventpoll descriptors of this process whose /proc/self/fdinfo lists fd as a target ("tfd: N"), and whether each is a
-    // relay's own (the one whose targets include only relayed sockets: it is not one .NET made, found by its eventfd wake-up).
-    private static List<(int Epoll, bool Relay)> EpollSetsHolding(int fd)
+    // The eventpoll descriptors of this process whose /proc/self/fdinfo lists the socket as a target ("tfd: N ... ino:HEX", the
+    // inode matched too: an entry left by a closed socket that a forked child still held until its exec may carry the same
+    // number), and whether each is a relay's own.
+    private static List<(int Epoll, bool Relay)> EpollSetsHolding(Socket socket)
     {
+        int fd = (int)socket.Handle;
+        string link = new FileInfo($"/proc/self/fd/{fd}").LinkTarget ?? ""; // socket:[INODE]
+        ulong inode = ulong.Parse(link["socket:[".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
         List<(int, bool)> sets = [];
         foreach (int epfd in LinuxSockets.FindEpollDescriptors())
         {
@@ -221,12 +225,15 @@ public sealed class SocketRelayTests
                 continue;
             }
 
-            List<int> targets = lines.Where(l => l.StartsWith("tfd:", StringComparison.Ordinal))
-                .Select(l => int.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1])).ToList();
-            if (targets.Contains(fd))
+            foreach (string line in lines)
             {
-                bool relay = targets.Any(t => new FileInfo($"/proc/self/fd/{t}").LinkTarget == "anon_inode:[eventfd]");
-                sets.Add((epfd, relay));
+                string[] words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words is ["tfd:", string target, ..] && int.Parse(target, System.Globalization.CultureInfo.InvariantCulture) == fd
+                    && words.FirstOrDefault(w => w.StartsWith("ino:", StringComparison.Ordinal)) is string ino
+                    && Convert.ToUInt64(ino["ino:".Length..], 16) == inode)
+                {
+                    sets.Add((epfd, SocketRelay.IsRelayEpoll(epfd)));
+                }
             }
         }
 
