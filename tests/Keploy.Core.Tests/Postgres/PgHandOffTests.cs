@@ -90,7 +90,9 @@ public sealed class PgHandOffTests
             var (proxy, _) = await PgHarness.StartRecordAsync(recorder, Server);
             await using (proxy)
             {
-                await using (NpgsqlConnection conn = new(PgHarness.Via(proxy.Port)))
+                // A connection string of its own per run: were the second proxy to get the first one's port, Npgsql would otherwise
+                // reuse the first data source's loaded types and the second session would send fewer queries.
+                await using (NpgsqlConnection conn = new(PgHarness.Via(proxy.Port) + $";Application Name=handoff-{handOff}"))
                 {
                     await conn.OpenAsync();
                     await using (NpgsqlCommand simple = new("SELECT 1", conn))
