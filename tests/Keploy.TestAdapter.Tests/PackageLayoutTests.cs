@@ -42,6 +42,7 @@ public sealed class PackageLayoutTests(PackedAdapterFixture packed)
         Assert.Contains("Microsoft.Testing.Extensions.VSTestBridge", dependencies);
         Assert.Contains("YamlDotNet", dependencies);
         Assert.Contains("DiffPlex", dependencies);
+        Assert.Contains("CommunityToolkit.HighPerformance", dependencies); // Keploy.Core's StringPool (mocks read for replay)
     }
 
     [Fact]

@@ -23,9 +23,29 @@ public sealed class Mock : KeployDocument
     /// </summary>
     internal void Compact(object view, Func<YamlDotNet.RepresentationModel.YamlMappingNode> loader)
     {
-        _atLoad = (Lifetime, ConnectionId, RequestTimestamp, ResponseTimestamp);
+        if (IsSpecLoaded)
+        {
+            _atLoad = (Lifetime, ConnectionId, RequestTimestamp, ResponseTimestamp);
+        }
+
         CompactView = view;
         DeferSpec(loader);
+    }
+
+    /// <summary>
+    /// A mock read straight to its compact view, never holding a spec tree (<c>HttpMockReader</c>): the view and what the pool reads
+    /// are given; the spec is deferred, and the reader gives the loader that reads it again with <see cref="Compact"/> before the
+    /// mock is handed out (until then, reading the spec throws <see cref="InvalidOperationException"/>).
+    /// </summary>
+    internal static Mock ReadCompact(
+        string version, string kind, string name, SourceLocation location, object view,
+        MockLifetime lifetime, string? connectionId, DateTimeOffset? requestTimestamp, DateTimeOffset? responseTimestamp)
+    {
+        var mock = new Mock { Version = version, Kind = kind, Name = name, Location = location };
+        mock._atLoad = (lifetime, connectionId, requestTimestamp, responseTimestamp);
+        mock.CompactView = view;
+        mock.DeferSpec(static () => throw new InvalidOperationException("the spec of a mock read to its compact view is loaded once its reader gives the loader (Mock.Compact)"));
+        return mock;
     }
 
     /// <summary>Lifetime from <c>spec.metadata.type</c> (<c>config</c> = session, <c>connection</c> = connection, else per-test).</summary>

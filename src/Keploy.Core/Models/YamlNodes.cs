@@ -79,9 +79,12 @@ public static class YamlNodes
     }
 
     /// <summary>True when the scalar is YAML null written plain (<c>null</c>, <c>~</c>, or empty).</summary>
-    public static bool IsNull(YamlScalarNode scalar)
+    public static bool IsNull(YamlScalarNode scalar) => IsNull(scalar.Style, scalar.Value);
+
+    /// <summary>True when a scalar of this style and text is YAML null written plain (<c>null</c>, <c>~</c>, or empty).</summary>
+    public static bool IsNull(YamlDotNet.Core.ScalarStyle style, string? value)
     {
-        return scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && (scalar.Value is null or "" or "~" or "null" or "Null" or "NULL");
+        return style == YamlDotNet.Core.ScalarStyle.Plain && (value is null or "" or "~" or "null" or "Null" or "NULL");
     }
 
     /// <summary>Sets <paramref name="key"/> to <paramref name="value"/>, replacing an existing entry in place (keeps key order).</summary>

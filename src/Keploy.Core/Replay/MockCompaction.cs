@@ -15,6 +15,13 @@ namespace Keploy.Core.Replay;
 /// </remarks>
 public static class MockCompaction
 {
+    /// <summary>
+    /// Reads a mock straight from its parsing events to its compact form when its kind has a direct reader
+    /// (<see cref="HttpMockReader"/>); false to read it through the node tree and <see cref="ForReplay"/>, which give the same.
+    /// </summary>
+    internal static bool TryReadForReplay(ReadOnlySpan<Storage.ParsedEvent> events, string path, Storage.YamlLimits limits, out Mock? mock) =>
+        HttpMockReader.TryRead(events, path, limits, out mock);
+
     /// <summary>The compact view of <paramref name="mock"/> for replay, or null to keep it whole.</summary>
     public static object? ForReplay(Mock mock)
     {

@@ -160,6 +160,19 @@ public static class KeployDocumentValidator
         }
     }
 
+    /// <summary>
+    /// Whether a scalar is an integer in <paramref name="min"/>..<paramref name="max"/> as Keploy's Go decoder reads one: plain
+    /// (a quoted <c>"200"</c> is a string there), untagged or <c>!!int</c>, decimal digits with an optional sign.
+    /// </summary>
+    internal static bool IsInteger(string? text, YamlDotNet.Core.ScalarStyle style, YamlDotNet.Core.TagName tag, long min, long max, out long value)
+    {
+        value = 0;
+        return style == YamlDotNet.Core.ScalarStyle.Plain
+            && (tag.IsEmpty || tag.IsNonSpecific || tag.Value is "tag:yaml.org,2002:int" or "!!int")
+            && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)
+            && value >= min && value <= max;
+    }
+
     private static bool IsNull(YamlNode node) => node is YamlScalarNode s && YamlNodes.IsNull(s);
 
     private sealed class Checker(string file)
@@ -252,10 +265,7 @@ public static class KeployDocumentValidator
         public void CheckInteger(YamlNode node, string field, long min, long max)
         {
             string expected = min == long.MinValue && max == long.MaxValue ? "an integer" : $"an integer {min}..{max}";
-            if (node is not YamlScalarNode s || s.Style != YamlDotNet.Core.ScalarStyle.Plain
-                || !(s.Tag.IsEmpty || s.Tag.IsNonSpecific || s.Tag.Value is "tag:yaml.org,2002:int" or "!!int")
-                || !long.TryParse(s.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value)
-                || value < min || value > max)
+            if (node is not YamlScalarNode s || !IsInteger(s.Value, s.Style, s.Tag, min, max, out _))
             {
                 throw Error(node, field, expected);
             }

@@ -131,9 +131,11 @@ public static partial class KeployYaml
     /// whose error, seeing what follows the cut, is the reference (an unclosed quote meeting the next <c>---</c> is "unexpected
     /// document indicator" there, not "end of stream" here).
     /// </summary>
-    internal static List<(YamlNode Root, SourceLocation Location)>? ReadDocument(BlockYamlParser fast, char[] text, int start, int length, long line, long index, string fileName, YamlLimits limits)
+    /// <param name="parsed">What <paramref name="fast"/>'s <see cref="BlockYamlParser.TryParse"/> of this very text returned when
+    /// the caller parsed it already (its events still held), or null to parse it here.</param>
+    internal static List<(YamlNode Root, SourceLocation Location)>? ReadDocument(BlockYamlParser fast, char[] text, int start, int length, long line, long index, string fileName, YamlLimits limits, bool? parsed = null)
     {
-        if (!TryReadFast(fast, text, start, length, line, index, limits, out YamlNode? root, out bool read))
+        if (!TryReadFast(fast, text, start, length, line, index, limits, parsed, out YamlNode? root, out bool read))
         {
             return [];
         }
@@ -162,11 +164,11 @@ public static partial class KeployYaml
     /// else true, with <paramref name="read"/> false when the document is outside the fast path's subset or failed to build (the
     /// caller reads it with YamlDotNet), and <paramref name="root"/> null for a document that is only <c>null</c>.
     /// </summary>
-    private static bool TryReadFast(BlockYamlParser fast, char[] text, int start, int length, long line, long index, YamlLimits limits, out YamlNode? root, out bool read)
+    private static bool TryReadFast(BlockYamlParser fast, char[] text, int start, int length, long line, long index, YamlLimits limits, bool? parsed, out YamlNode? root, out bool read)
     {
         root = null;
         read = false;
-        if (!fast.TryParse(text, start, length, line, index))
+        if (!(parsed ?? fast.TryParse(text, start, length, line, index)))
         {
             return true;
         }
@@ -343,7 +345,15 @@ public static partial class KeployYaml
     /// <param name="compactView">The compact view of a validated mock, or null to keep the mock whole; called on worker threads
     /// (mocks are read on all cores), so it must be a function of the mock alone.</param>
     /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
-    public static IEnumerable<Mock> ReadMocks(string path, Func<Mock, object?> compactView)
+    public static IEnumerable<Mock> ReadMocks(string path, Func<Mock, object?> compactView) => ReadMocks(path, compactView, null);
+
+    /// <summary>
+    /// As <see cref="ReadMocks(string, Func{Mock, object?})"/>, with <paramref name="direct"/> reading the documents it can straight
+    /// from their parsing events to a compact mock (<see cref="Mock.ReadCompact"/>, no node tree: <c>HttpMockReader</c>); the
+    /// others go through the node tree and <paramref name="compactView"/>.
+    /// </summary>
+    /// <exception cref="KeployFormatException">Malformed or truncated YAML, or a document that is not a valid mock.</exception>
+    internal static IEnumerable<Mock> ReadMocks(string path, Func<Mock, object?> compactView, ParallelYamlReader.DirectReader<Mock>? direct)
     {
         string full = Path.GetFullPath(path);
         FileInfo info = new(full);
@@ -353,11 +363,18 @@ public static partial class KeployYaml
 
         // The view is built on the worker threads with the rest of the reading; only the compaction, which needs the document's
         // position in the file, happens here in order.
+        ParallelYamlReader.DirectReader<(Mock, object?)>? directPair = direct is null ? null :
+            (ReadOnlySpan<ParsedEvent> events, string file, YamlLimits limits, out (Mock, object?) pair) =>
+            {
+                bool read = direct(events, file, limits, out Mock? m);
+                pair = read ? (m!, m!.CompactView) : default;
+                return read;
+            };
         foreach ((Mock mock, object? view) in ParallelYamlReader.Read(full, YamlLimits.Default, (root, location) =>
         {
             Mock m = ReadMock(root, location);
             return (m, compactView(m));
-        }))
+        }, directPair))
         {
             int at = index++;
             if (view is not null)

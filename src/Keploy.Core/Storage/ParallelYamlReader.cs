@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using Keploy.Core.Models;
@@ -31,12 +32,24 @@ internal static class ParallelYamlReader
     /// </summary>
     /// <exception cref="KeployFormatException">Malformed YAML, a limit, or what <paramref name="convert"/> throws, in file order.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static IEnumerable<T> Read<T>(string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert)
+    public static IEnumerable<T> Read<T>(string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert) => Read(path, limits, convert, null);
+
+    /// <summary>
+    /// As <see cref="Read{T}(string, YamlLimits, Func{YamlNode, SourceLocation, T})"/>, first offering each document's parsing events
+    /// to <paramref name="direct"/> (worker threads, as <paramref name="convert"/>): a document it reads skips the node tree; one it
+    /// declines is read through <paramref name="convert"/>.
+    /// </summary>
+    /// <exception cref="KeployFormatException">Malformed YAML, a limit, or what <paramref name="convert"/> throws, in file order.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static IEnumerable<T> Read<T>(string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert, DirectReader<T>? direct)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         var splitter = new YamlDocumentSplitter(reader, limits.MaxDocumentChars);
         var batch = new List<Document>();
+
+        // A pool of this read's own, holding a whole batch's arrays (the shared pool keeps a few dozen per size).
+        ArrayPool<char> texts = ArrayPool<char>.Create(1 << 20, BatchDocuments);
         while (true)
         {
             batch.Clear();
@@ -45,7 +58,10 @@ internal static class ParallelYamlReader
             bool more;
             while ((more = splitter.Next(out chunk)) && !chunk.IsRest)
             {
-                batch.Add(new Document(chunk.Text.AsSpan(chunk.Start, chunk.Length).ToArray(), chunk.Line, chunk.Index));
+                // Each document's characters in a pooled array, given back once its batch is read (100,000 mocks copied 170 MB).
+                char[] text = texts.Rent(chunk.Length);
+                chunk.Text.AsSpan(chunk.Start, chunk.Length).CopyTo(text);
+                batch.Add(new Document(text, chunk.Length, chunk.Line, chunk.Index));
                 chars += chunk.Length;
                 if (batch.Count >= BatchDocuments || chars >= BatchChars)
                 {
@@ -54,14 +70,14 @@ internal static class ParallelYamlReader
             }
 
             var results = new Result<T>[batch.Count];
-            Parallel.For(0, batch.Count, i => results[i] = Convert(batch[i], path, limits, convert));
+            Parallel.For(0, batch.Count, i => results[i] = Convert(batch[i], path, limits, convert, direct));
             for (int i = 0; i < results.Length; i++)
             {
                 Result<T> r = results[i];
                 if (r.NeedsRest)
                 {
                     // This document failed read alone: read from it to the end as YamlDotNet alone would (the reference error).
-                    string before = string.Concat(batch.Skip(i).Select(d => new string(d.Text)));
+                    string before = string.Concat(batch.Skip(i).Select(d => new string(d.Text, 0, d.Length)));
                     foreach ((YamlNode root, SourceLocation location) in KeployYaml.ReadNodesWithYamlDotNet(splitter.RemainingReader(before), path, limits, batch[i].Line - 1, batch[i].Index))
                     {
                         yield return convert(root, location);
@@ -75,6 +91,12 @@ internal static class ParallelYamlReader
                 {
                     yield return item;
                 }
+            }
+
+            // Nothing read holds a document's characters (scalars are strings of their own).
+            foreach (Document d in batch)
+            {
+                texts.Return(d.Text);
             }
 
             if (more && chunk.IsRest)
@@ -94,12 +116,25 @@ internal static class ParallelYamlReader
         }
     }
 
-    private static Result<T> Convert<T>(Document d, string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert)
+    private static Result<T> Convert<T>(Document d, string path, YamlLimits limits, Func<YamlNode, SourceLocation, T> convert, DirectReader<T>? direct)
     {
         try
         {
+            BlockYamlParser fast = BlockYamlParser.ForThisThread;
+            bool? parsed = null;
+            if (direct is not null)
+            {
+                // The fast parser's nesting bound is below every limit's default, as in KeployYaml.ReadDocument. A document the
+                // direct reader declines is built from the same events (parsed once).
+                parsed = fast.TryParse(d.Text, 0, d.Length, d.Line, d.Index);
+                if (parsed.Value && !fast.Events.IsEmpty && fast.MaxDepth <= limits.MaxDepth && direct(fast.Events, path, limits, out T? item))
+                {
+                    return new Result<T>([item!], null, false);
+                }
+            }
+
             List<(YamlNode Root, SourceLocation Location)>? nodes =
-                KeployYaml.ReadDocument(BlockYamlParser.ForThisThread, d.Text, 0, d.Text.Length, d.Line, d.Index, path, limits);
+                KeployYaml.ReadDocument(fast, d.Text, 0, d.Length, d.Line, d.Index, path, limits, parsed);
             return nodes is null ? new Result<T>(null, null, true) : new Result<T>(nodes.ConvertAll(n => convert(n.Root, n.Location)), null, false);
         }
         catch (Exception ex)
@@ -108,7 +143,18 @@ internal static class ParallelYamlReader
         }
     }
 
-    private sealed record Document(char[] Text, long Line, long Index);
+    /// <summary>
+    /// Reads one document from its parsing events (DocumentStart, one node, DocumentEnd) straight to a result, or declines (false)
+    /// so that it is read through the node tree. It must give what the node path would for every document it accepts.
+    /// </summary>
+    /// <param name="events">The document's events (valid only during the call).</param>
+    /// <param name="path">The file's full path.</param>
+    /// <param name="limits">The reading limits.</param>
+    /// <param name="result">The result, when read.</param>
+    public delegate bool DirectReader<T>(ReadOnlySpan<ParsedEvent> events, string path, YamlLimits limits, out T? result);
+
+    /// <summary>A document's characters: the first <paramref name="Length"/> of <paramref name="Text"/> (a pooled array).</summary>
+    private sealed record Document(char[] Text, int Length, long Line, long Index);
 
     /// <summary>What one document gave: its converted nodes (none for an empty one), an error to throw in order, or the need to
     /// read from it to the end with YamlDotNet.</summary>

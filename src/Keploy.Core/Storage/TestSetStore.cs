@@ -140,7 +140,7 @@ public sealed partial class TestSetStore
     public IEnumerable<Mock> ReadMocksForReplay(string testSetId)
     {
         string path = MocksPath(testSetId);
-        return File.Exists(path) ? KeployYaml.ReadMocks(path, MockCompaction.ForReplay) : [];
+        return File.Exists(path) ? KeployYaml.ReadMocks(path, MockCompaction.ForReplay, MockCompaction.TryReadForReplay) : [];
     }
 
     /// <summary>

@@ -322,21 +322,32 @@ public static class HttpSpec
             throw new KeployFormatException(at, $"{field} is not a scalar");
         }
 
-        if (!scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific && scalar.Tag.Value is BinaryTag or "!!binary")
+        return ReadBody(scalar.Value, scalar.Style, scalar.Tag, where, node.Start, field);
+    }
+
+    /// <summary>
+    /// A body from its scalar: <c>!!binary</c> (the long or short tag) is base64 with whitespace ignored, a plain <c>~</c> or
+    /// <c>null</c> is empty, anything else is UTF-8 text. Used by the node reader and by <see cref="HttpMockReader"/>.
+    /// </summary>
+    /// <exception cref="KeployFormatException">A <c>!!binary</c> scalar that is not base64 (in <paramref name="where"/>'s file at
+    /// <paramref name="start"/>).</exception>
+    internal static HttpBody ReadBody(string? value, ScalarStyle style, TagName tag, SourceLocation where, Mark start, string field)
+    {
+        if (!tag.IsEmpty && !tag.IsNonSpecific && tag.Value is BinaryTag or "!!binary")
         {
             try
             {
-                string b64 = new((scalar.Value ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
+                string b64 = new((value ?? "").Where(c => !char.IsWhiteSpace(c)).ToArray());
                 return new HttpBody(Convert.FromBase64String(b64), isBinary: true);
             }
             catch (FormatException)
             {
-                SourceLocation at = where with { Line = (int)node.Start.Line, Column = (int)node.Start.Column };
+                SourceLocation at = where with { Line = (int)start.Line, Column = (int)start.Column };
                 throw new KeployFormatException(at, $"{field} is tagged !!binary but is not base64");
             }
         }
 
-        return YamlNodes.IsNull(scalar) && scalar.Value is "~" or "null" ? HttpBody.Empty : HttpBody.FromText(scalar.Value ?? "");
+        return (YamlNodes.IsNull(style, value) && value is "~" or "null") || string.IsNullOrEmpty(value) ? HttpBody.Empty : HttpBody.FromText(value);
     }
 
     private static YamlScalarNode WriteBody(HttpBody body)
