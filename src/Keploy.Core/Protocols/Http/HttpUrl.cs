@@ -9,7 +9,8 @@ internal static class HttpUrl
         int scheme = url.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0 && !url.StartsWith('/'))
         {
-            int slash = url.IndexOfAny(['/', '?'], scheme + 3);
+            int slash = url.AsSpan(scheme + 3).IndexOfAny('/', '?');
+            slash = slash < 0 ? -1 : slash + scheme + 3;
             string rest = slash < 0 ? "/" : url[slash..];
             return rest.StartsWith('?') ? "/" + rest : rest;
         }
@@ -18,11 +19,31 @@ internal static class HttpUrl
     }
 
     /// <summary>Path of the URL (without query or fragment).</summary>
+    /// <remarks>The path of <see cref="OriginForm"/> cut at <c>?</c> or <c>#</c>, made as one string (every mock indexed for replay
+    /// has its path taken).</remarks>
     public static string Path(string url)
     {
-        string origin = OriginForm(url);
-        int q = origin.IndexOfAny(['?', '#']);
-        return q < 0 ? origin : origin[..q];
+        int scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0 && !url.StartsWith('/'))
+        {
+            int start = url.AsSpan(scheme + 3).IndexOfAny('/', '?');
+            if (start < 0 || url[start + scheme + 3] == '?')
+            {
+                return "/";
+            }
+
+            start += scheme + 3;
+            int cut = url.AsSpan(start).IndexOfAny('?', '#');
+            return cut < 0 ? url[start..] : url.Substring(start, cut);
+        }
+
+        if (url.Length == 0)
+        {
+            return "/";
+        }
+
+        int q = url.AsSpan().IndexOfAny('?', '#');
+        return q < 0 ? url : url[..q];
     }
 
     /// <summary>Query parameters (names and raw values, in order; a name may repeat).</summary>
