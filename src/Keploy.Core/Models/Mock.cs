@@ -58,15 +58,18 @@ public sealed class Mock : KeployDocument
                 return _atLoad.Lifetime;
             }
 
-            string? type = YamlNodes.GetString(YamlNodes.GetMapping(Spec, "metadata"), "type");
-            return type switch
-            {
-                "config" => MockLifetime.Session,
-                "connection" => MockLifetime.Connection,
-                _ => MockLifetime.PerTest,
-            };
+            return LifetimeOf(YamlNodes.GetString(YamlNodes.GetMapping(Spec, "metadata"), "type"));
         }
     }
+
+    /// <summary>The lifetime a <c>spec.metadata.type</c> gives (null when absent or a YAML null): <c>config</c> = session,
+    /// <c>connection</c> = connection, else per-test.</summary>
+    internal static MockLifetime LifetimeOf(string? type) => type switch
+    {
+        "config" => MockLifetime.Session,
+        "connection" => MockLifetime.Connection,
+        _ => MockLifetime.PerTest,
+    };
 
     /// <summary>The recorded connection id: <c>spec.metadata.connID</c>, else the top-level <c>connectionId</c> (Postgres v1), else null.</summary>
     public string? ConnectionId => !IsSpecLoaded ? _atLoad.ConnectionId :

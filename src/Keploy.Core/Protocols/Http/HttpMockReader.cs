@@ -79,13 +79,9 @@ internal static class HttpMockReader
         }
 
         var view = new HttpMockSpec(spec.Request, spec.Response, spec.Metadata, spec.Created);
-        MockLifetime lifetime = spec.Type switch
-        {
-            "config" => MockLifetime.Session,
-            "connection" => MockLifetime.Connection,
-            _ => MockLifetime.PerTest,
-        };
-        mock = Mock.ReadCompact(c.Share(version), "Http", name, KeployYaml.At(file, rootStart), view, lifetime, spec.ConnectionId, spec.RequestTimestamp, spec.ResponseTimestamp);
+        mock = Mock.ReadCompact(
+            c.Share(version), "Http", name, KeployYaml.At(file, rootStart), view, Mock.LifetimeOf(spec.Type), spec.ConnectionId,
+            spec.RequestTimestamp, spec.ResponseTimestamp);
         return true;
     }
 
