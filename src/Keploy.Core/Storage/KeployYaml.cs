@@ -129,10 +129,9 @@ public static partial class KeployYaml
     /// of the file): its nodes, none for comments or an empty document; the fast path when the document is in its subset, else
     /// YamlDotNet. Null when the document fails read alone: the caller then reads from it to the end of the file with YamlDotNet,
     /// whose error, seeing what follows the cut, is the reference (an unclosed quote meeting the next <c>---</c> is "unexpected
-    /// document indicator" there, not "end of stream" here).
+    /// document indicator" there, not "end of stream" here). <c>parsed</c>: what <c>fast</c>'s <see cref="BlockYamlParser.TryParse"/>
+    /// of this very text returned when the caller parsed it already (its events still held), or null to parse it here.
     /// </summary>
-    /// <param name="parsed">What <paramref name="fast"/>'s <see cref="BlockYamlParser.TryParse"/> of this very text returned when
-    /// the caller parsed it already (its events still held), or null to parse it here.</param>
     internal static List<(YamlNode Root, SourceLocation Location)>? ReadDocument(BlockYamlParser fast, char[] text, int start, int length, long line, long index, string fileName, YamlLimits limits, bool? parsed = null)
     {
         if (!TryReadFast(fast, text, start, length, line, index, limits, parsed, out YamlNode? root, out bool read))
