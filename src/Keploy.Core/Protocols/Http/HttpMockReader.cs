@@ -126,29 +126,23 @@ internal static class HttpMockReader
     {
         spec = new Spec();
         Seen seen = Seen.None;
+        bool declined = false;
         if (!c.Take(ParsedEventKind.MappingStart))
         {
             return false;
         }
 
-        while (!c.Take(ParsedEventKind.MappingEnd))
+        while (NextKey(ref c, SpecKeys, ref seen, out Seen key, ref declined))
         {
-            if (!c.Key(out string key))
-            {
-                return false;
-            }
-
             bool ok = key switch
             {
-                "metadata" => Once(ref seen, Seen.Metadata) && ReadMetadata(ref c, spec),
-                "req" => Once(ref seen, Seen.Req) && ReadRequest(ref c, file, out spec.Request!),
-                "resp" => Once(ref seen, Seen.Resp) && ReadResponse(ref c, file, out spec.Response!),
-                "objects" => Once(ref seen, Seen.Objects) && c.Take(ParsedEventKind.SequenceStart) && c.Take(ParsedEventKind.SequenceEnd),
-                "created" => Once(ref seen, Seen.Created) && c.Integer(long.MinValue, long.MaxValue, 0, out spec.Created),
-                _ when string.Equals(key, "reqTimestampMock", StringComparison.OrdinalIgnoreCase) =>
-                    Once(ref seen, Seen.ReqTimestamp) && c.Timestamp(out spec.RequestTimestamp),
-                _ when string.Equals(key, "resTimestampMock", StringComparison.OrdinalIgnoreCase) =>
-                    Once(ref seen, Seen.ResTimestamp) && c.Timestamp(out spec.ResponseTimestamp),
+                Seen.Metadata => ReadMetadata(ref c, spec),
+                Seen.Req => ReadRequest(ref c, file, out spec.Request!),
+                Seen.Resp => ReadResponse(ref c, file, out spec.Response!),
+                Seen.Objects => c.Take(ParsedEventKind.SequenceStart) && c.Take(ParsedEventKind.SequenceEnd),
+                Seen.Created => c.Integer(long.MinValue, long.MaxValue, 0, out spec.Created),
+                Seen.ReqTimestamp => c.Timestamp(out spec.RequestTimestamp),
+                Seen.ResTimestamp => c.Timestamp(out spec.ResponseTimestamp),
                 _ => false,
             };
             if (!ok)
@@ -157,7 +151,7 @@ internal static class HttpMockReader
             }
         }
 
-        return (seen & (Seen.Req | Seen.Resp)) == (Seen.Req | Seen.Resp);
+        return !declined && (seen & (Seen.Req | Seen.Resp)) == (Seen.Req | Seen.Resp);
     }
 
     private static bool ReadMetadata(ref Cursor c, Spec spec)
@@ -193,35 +187,14 @@ internal static class HttpMockReader
         request = null;
         var r = new HttpRequestRecord { Timestamp = KeployTime.Zero };
         Seen seen = Seen.None;
+        bool declined = false;
         if (!c.Take(ParsedEventKind.MappingStart))
         {
             return false;
         }
 
-        while (!c.Take(ParsedEventKind.MappingEnd))
+        while (NextKey(ref c, RequestKeys, ref seen, out Seen bit, ref declined))
         {
-            if (!c.Key(out string key))
-            {
-                return false;
-            }
-
-            Seen bit = key switch
-            {
-                "method" => Seen.Method,
-                "proto_major" => Seen.ProtoMajor,
-                "proto_minor" => Seen.ProtoMinor,
-                "url" => Seen.Url,
-                "url_params" => Seen.UrlParams,
-                "header" => Seen.Header,
-                "body" => Seen.Body,
-                "timestamp" => Seen.Timestamp,
-                _ => Seen.None,
-            };
-            if (!Once(ref seen, bit))
-            {
-                return false;
-            }
-
             switch (bit)
             {
                 case Seen.Method when c.Text(out string? method):
@@ -258,7 +231,7 @@ internal static class HttpMockReader
         }
 
         // The validator's required fields.
-        if ((seen & (Seen.Method | Seen.Url)) != (Seen.Method | Seen.Url))
+        if (declined || (seen & (Seen.Method | Seen.Url)) != (Seen.Method | Seen.Url))
         {
             return false;
         }
@@ -272,34 +245,14 @@ internal static class HttpMockReader
         response = null;
         var r = new HttpResponseRecord { Timestamp = KeployTime.Zero };
         Seen seen = Seen.None;
+        bool declined = false;
         if (!c.Take(ParsedEventKind.MappingStart))
         {
             return false;
         }
 
-        while (!c.Take(ParsedEventKind.MappingEnd))
+        while (NextKey(ref c, ResponseKeys, ref seen, out Seen bit, ref declined))
         {
-            if (!c.Key(out string key))
-            {
-                return false;
-            }
-
-            Seen bit = key switch
-            {
-                "status_code" => Seen.StatusCode,
-                "header" => Seen.Header,
-                "body" => Seen.Body,
-                "status_message" => Seen.StatusMessage,
-                "proto_major" => Seen.ProtoMajor,
-                "proto_minor" => Seen.ProtoMinor,
-                "timestamp" => Seen.Timestamp,
-                _ => Seen.None,
-            };
-            if (!Once(ref seen, bit))
-            {
-                return false;
-            }
-
             switch (bit)
             {
                 // Required: a YAML null is the validator's "missing" error, so it is declined.
@@ -328,7 +281,7 @@ internal static class HttpMockReader
             }
         }
 
-        if ((seen & Seen.StatusCode) == 0)
+        if (declined || (seen & Seen.StatusCode) == 0)
         {
             return false;
         }
@@ -357,17 +310,55 @@ internal static class HttpMockReader
         return true;
     }
 
-    /// <summary>Marks <paramref name="key"/> seen; false for an unknown key (<see cref="Seen.None"/>) or one seen before.</summary>
-    private static bool Once(ref Seen seen, Seen key)
+    private const Seen SpecKeys = Seen.Metadata | Seen.Req | Seen.Resp | Seen.Objects | Seen.Created | Seen.ReqTimestamp | Seen.ResTimestamp;
+    private const Seen RequestKeys = Seen.Method | Seen.ProtoMajor | Seen.ProtoMinor | Seen.Url | Seen.UrlParams | Seen.Header | Seen.Body | Seen.Timestamp;
+    private const Seen ResponseKeys = Seen.StatusCode | Seen.Header | Seen.Body | Seen.StatusMessage | Seen.ProtoMajor | Seen.ProtoMinor | Seen.Timestamp;
+
+    /// <summary>
+    /// Steps to the next key of a mapping of known keys (the cursor just inside it): true with the key's bit, the cursor on its
+    /// value; false at the mapping's end, with <paramref name="declined"/> set when the key is not a scalar, not one of
+    /// <paramref name="allowed"/>, or seen before in this mapping.
+    /// </summary>
+    private static bool NextKey(ref Cursor c, Seen allowed, ref Seen seen, out Seen bit, ref bool declined)
     {
-        if (key == Seen.None || (seen & key) != 0)
+        bit = Seen.None;
+        if (c.Take(ParsedEventKind.MappingEnd))
         {
             return false;
         }
 
-        seen |= key;
+        if (!c.Key(out string key) || ((bit = KeyOf(key)) & allowed) == 0 || (seen & bit) != 0)
+        {
+            declined = true;
+            return false;
+        }
+
+        seen |= bit;
         return true;
     }
+
+    /// <summary>The bit of a key of spec, req or resp (the mock timestamps in any case, as Keploy writes three spellings).</summary>
+    private static Seen KeyOf(string key) => key switch
+    {
+        "metadata" => Seen.Metadata,
+        "req" => Seen.Req,
+        "resp" => Seen.Resp,
+        "objects" => Seen.Objects,
+        "created" => Seen.Created,
+        "method" => Seen.Method,
+        "proto_major" => Seen.ProtoMajor,
+        "proto_minor" => Seen.ProtoMinor,
+        "url" => Seen.Url,
+        "url_params" => Seen.UrlParams,
+        "header" => Seen.Header,
+        "body" => Seen.Body,
+        "timestamp" => Seen.Timestamp,
+        "status_code" => Seen.StatusCode,
+        "status_message" => Seen.StatusMessage,
+        _ when string.Equals(key, "reqTimestampMock", StringComparison.OrdinalIgnoreCase) => Seen.ReqTimestamp,
+        _ when string.Equals(key, "resTimestampMock", StringComparison.OrdinalIgnoreCase) => Seen.ResTimestamp,
+        _ => Seen.None,
+    };
 
     /// <summary>Longest string shared (header names and short values; URLs and bodies are longer and mostly unique).</summary>
     private const int SharedLength = 48;
